@@ -1,0 +1,88 @@
+package backend
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists the domain. It is implemented by backend/sqlite and
+// backend/postgres, and both must pass backend/storetest.
+//
+// Error contract, for every method:
+//   - a missing row is an *Error with code ENOTFOUND, never (nil, nil);
+//   - a unique-key violation or a stale Version is ECONFLICT;
+//   - any other driver error is wrapped as EINTERNAL and never leaks driver types.
+//
+// Every mutating method of a domain entity writes its rows and one Change row in
+// the same transaction, so that consumers of ChangesSince never see a change
+// whose data is not committed, nor miss one that is. Sessions are login
+// plumbing, not domain data, and write no Change.
+//
+// The Store holds no business rules: phases, permissions and validation live in
+// App, above storage.
+type Store interface {
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// SchemaVersion returns the applied migration version.
+	SchemaVersion(ctx context.Context) (int, error)
+	Close() error
+
+	// FindConferenceBySlug returns the conference or ENOTFOUND.
+	FindConferenceBySlug(ctx context.Context, slug string) (*Conference, error)
+	// FindConferences lists conferences, soonest start first, then by id, and
+	// returns the total that match the filter without paging.
+	FindConferences(ctx context.Context, f ConferenceFilter) ([]*Conference, int, error)
+	// CreateConference inserts c and sets its ID, Version (1) and timestamps.
+	// A taken slug or join code is ECONFLICT.
+	CreateConference(ctx context.Context, c *Conference) error
+	// UpdateConference writes every mutable field of c (not Slug, ID, CreatedAt)
+	// if the stored Version equals c.Version, then increments c.Version and sets
+	// UpdatedAt. A stale version is ECONFLICT; a missing id is ENOTFOUND.
+	UpdateConference(ctx context.Context, c *Conference) error
+
+	// CountAccounts returns how many accounts exist (zero means first start).
+	CountAccounts(ctx context.Context) (int, error)
+	// CreateAccount inserts a; a taken e-mail is ECONFLICT.
+	CreateAccount(ctx context.Context, a *Account) error
+	FindAccountByID(ctx context.Context, id int64) (*Account, error)
+	// FindAccountByEmail looks up a normalized address.
+	FindAccountByEmail(ctx context.Context, email string) (*Account, error)
+
+	// CreateSession stores a login.
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns a session that has not expired at now, or ENOTFOUND.
+	FindSession(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteExpiredSessions removes sessions expired before now and returns how many.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	// ChangesSince returns up to limit changes with Seq > seq in ascending Seq
+	// order. Seq order is commit order: a reader that remembers the last Seq it
+	// saw never misses a change committed later.
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]Change, error)
+	// Subscribe returns a channel that receives a value (coalesced, never
+	// blocking the writer) after changes were committed, by this process or, on
+	// PostgreSQL, by any process sharing the database. cancel releases it.
+	Subscribe() (ch <-chan struct{}, cancel func())
+}
+
+// Change is one entry of the change feed (outbox). It carries ids, not data:
+// consumers reload the entity, so a change can never be applied out of date.
+type Change struct {
+	Seq          int64     `json:"seq"`
+	Entity       string    `json:"entity"`
+	EntityID     int64     `json:"entityId"`
+	Op           string    `json:"op"`
+	ConferenceID int64     `json:"conferenceId"`
+	CreatedAt    time.Time `json:"createdAt"`
+}
+
+// Change entities and operations.
+const (
+	EntityConference = "conference"
+	EntityAccount    = "account"
+
+	OpCreate = "create"
+	OpUpdate = "update"
+	OpDelete = "delete"
+)
