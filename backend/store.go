@@ -86,3 +86,26 @@ const (
 	OpUpdate = "update"
 	OpDelete = "delete"
 )
+
+// ErrStaleVersion is returned by updates whose expected version is outdated.
+var ErrStaleVersion = &Error{Code: ECONFLICT, Message: "This was changed by someone else in the meantime. Please reload and try again."}
+
+// Default and maximum page sizes of listings.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+// Page clamps an offset and limit from a request to sane values.
+func Page(offset, limit int) (int, int) {
+	if offset < 0 {
+		offset = 0
+	}
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	if limit > MaxPageSize {
+		limit = MaxPageSize
+	}
+	return offset, limit
+}

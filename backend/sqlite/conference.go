@@ -1,0 +1,103 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"ideenmarkt/backend"
+)
+
+const conferenceColumns = `id, slug, title, description, starts_at, ends_at, venue, capacity, phase, join_code, version, created_at, updated_at`
+
+func scanConference(r rowScanner) (*backend.Conference, error) {
+	var c backend.Conference
+	var starts, ends, created, updated string
+	if err := r.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &starts, &ends, &c.Venue, &c.Capacity, &c.Phase, &c.JoinCode, &c.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	var err error
+	for _, p := range []struct {
+		dst *time.Time
+		src string
+	}{{&c.StartsAt, starts}, {&c.EndsAt, ends}, {&c.CreatedAt, created}, {&c.UpdatedAt, updated}} {
+		if *p.dst, err = parseTime(p.src); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+// FindConferenceBySlug returns the conference or ENOTFOUND.
+func (s *Store) FindConferenceBySlug(ctx context.Context, slug string) (*backend.Conference, error) {
+	c, err := scanConference(s.read.QueryRowContext(ctx, `SELECT `+conferenceColumns+` FROM conferences WHERE slug = ?`, slug))
+	return c, wrap(err, "find conference")
+}
+
+// FindConferences lists conferences by start time, then id.
+func (s *Store) FindConferences(ctx context.Context, f backend.ConferenceFilter) ([]*backend.Conference, int, error) {
+	where := ""
+	if !f.IncludeDrafts {
+		where = ` WHERE phase <> 'draft'`
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM conferences`+where).Scan(&total); err != nil {
+		return nil, 0, wrap(err, "count conferences")
+	}
+	offset, limit := backend.Page(f.Offset, f.Limit)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+conferenceColumns+` FROM conferences`+where+` ORDER BY starts_at, id LIMIT ? OFFSET ?`, limit, offset)
+	if err != nil {
+		return nil, 0, wrap(err, "list conferences")
+	}
+	defer rows.Close()
+	out := []*backend.Conference{}
+	for rows.Next() {
+		c, err := scanConference(rows)
+		if err != nil {
+			return nil, 0, wrap(err, "scan conference")
+		}
+		out = append(out, c)
+	}
+	return out, total, wrap(rows.Err(), "list conferences")
+}
+
+// CreateConference inserts c and records the change.
+func (s *Store) CreateConference(ctx context.Context, c *backend.Conference) error {
+	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+		c.Version = 1
+		err := tx.QueryRowContext(ctx, `INSERT INTO conferences (slug, title, description, starts_at, ends_at, venue, capacity, phase, join_code, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			c.Slug, c.Title, c.Description, fmtTime(c.StartsAt), fmtTime(c.EndsAt), c.Venue, c.Capacity, c.Phase, c.JoinCode, c.Version,
+			fmtTime(c.CreatedAt), fmtTime(c.UpdatedAt)).Scan(&c.ID)
+		if err != nil {
+			return backend.Change{}, wrap(err, "insert conference")
+		}
+		return backend.Change{Entity: backend.EntityConference, EntityID: c.ID, Op: backend.OpCreate, ConferenceID: c.ID}, nil
+	})
+}
+
+// UpdateConference writes c if its version is current.
+func (s *Store) UpdateConference(ctx context.Context, c *backend.Conference) error {
+	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+		var version int
+		err := tx.QueryRowContext(ctx, `UPDATE conferences SET title = ?, description = ?, starts_at = ?, ends_at = ?, venue = ?, capacity = ?,
+			phase = ?, join_code = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? RETURNING version`,
+			c.Title, c.Description, fmtTime(c.StartsAt), fmtTime(c.EndsAt), c.Venue, c.Capacity, c.Phase, c.JoinCode,
+			fmtTime(c.UpdatedAt), c.ID, c.Version).Scan(&version)
+		if err == sql.ErrNoRows {
+			var exists bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conferences WHERE id = ?)`, c.ID).Scan(&exists); err != nil {
+				return backend.Change{}, wrap(err, "check conference")
+			}
+			if !exists {
+				return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Conference not found.")
+			}
+			return backend.Change{}, backend.ErrStaleVersion
+		}
+		if err != nil {
+			return backend.Change{}, wrap(err, "update conference")
+		}
+		c.Version = version
+		return backend.Change{Entity: backend.EntityConference, EntityID: c.ID, Op: backend.OpUpdate, ConferenceID: c.ID}, nil
+	})
+}

@@ -1,0 +1,111 @@
+// Package storetest is the one contract suite every backend.Store must pass.
+// Each engine's test calls Run with a function that opens a fresh, empty,
+// migrated store; the suite asserts behaviour, error codes and concurrency
+// through the interface only.
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"ideenmarkt/backend"
+)
+
+// Opener returns a fresh, empty store; it registers its own cleanup on t.
+type Opener func(t *testing.T) backend.Store
+
+// Run runs the whole contract against stores made by open.
+func Run(t *testing.T, open Opener) {
+	t.Run("Meta", func(t *testing.T) { testMeta(t, open) })
+	t.Run("Conference", func(t *testing.T) { testConference(t, open) })
+	t.Run("Account", func(t *testing.T) { testAccount(t, open) })
+	t.Run("Session", func(t *testing.T) { testSession(t, open) })
+	t.Run("Changes", func(t *testing.T) { testChanges(t, open) })
+}
+
+// now is a fixed, microsecond-precise instant: both engines keep microseconds.
+var now = time.Date(2026, 11, 25, 9, 30, 0, 123456000, time.UTC)
+
+// NewConference returns a valid, unsaved draft conference with the given slug.
+func NewConference(slug string) *backend.Conference {
+	return &backend.Conference{
+		Slug: slug, Title: "Konferenz " + slug, Description: "Beschreibung",
+		StartsAt: now.Add(30 * 24 * time.Hour), EndsAt: now.Add(30*24*time.Hour + 8*time.Hour),
+		Venue: "Rathaus", Capacity: 450, Phase: backend.PhaseDraft, JoinCode: backend.NewJoinCode(),
+		CreatedAt: now, UpdatedAt: now,
+	}
+}
+
+// MustCreateConference saves a new conference and fails the test on error.
+func MustCreateConference(tb testing.TB, s backend.Store, slug string) *backend.Conference {
+	tb.Helper()
+	c := NewConference(slug)
+	if err := s.CreateConference(context.Background(), c); err != nil {
+		tb.Fatalf("create conference %q: %v", slug, err)
+	}
+	return c
+}
+
+// MustCreateAccount saves a new organiser account and fails the test on error.
+func MustCreateAccount(tb testing.TB, s backend.Store, email string) *backend.Account {
+	tb.Helper()
+	a := &backend.Account{Email: email, Name: "Name " + email, Role: backend.RoleOrganizer, PasswordHash: "$argon2id$test", CreatedAt: now}
+	if err := s.CreateAccount(context.Background(), a); err != nil {
+		tb.Fatalf("create account %q: %v", email, err)
+	}
+	return a
+}
+
+// wantCode fails unless err carries the backend error code want.
+func wantCode(tb testing.TB, err error, want string) {
+	tb.Helper()
+	if got := backend.ErrorCode(err); got != want {
+		tb.Fatalf("error code = %q (%v), want %q", got, err, want)
+	}
+}
+
+func mustNoErr(tb testing.TB, err error, what string) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatalf("%s: %v", what, err)
+	}
+}
+
+func testMeta(t *testing.T, open Opener) {
+	t.Run("PingAndSchemaVersion", func(t *testing.T) {
+		s := open(t)
+		mustNoErr(t, s.Ping(t.Context()), "ping")
+		v, err := s.SchemaVersion(t.Context())
+		mustNoErr(t, err, "schema version")
+		if v < 1 {
+			t.Fatalf("schema version = %d, want >= 1 after migrations", v)
+		}
+	})
+}
+
+func sameConference(tb testing.TB, got, want *backend.Conference) {
+	tb.Helper()
+	g, w := *got, *want
+	for _, p := range []struct{ g, w *time.Time }{{&g.StartsAt, &w.StartsAt}, {&g.EndsAt, &w.EndsAt}, {&g.CreatedAt, &w.CreatedAt}, {&g.UpdatedAt, &w.UpdatedAt}} {
+		if !p.g.Equal(*p.w) {
+			tb.Fatalf("time = %v, want %v", *p.g, *p.w)
+		}
+		if p.g.Location() != time.UTC {
+			tb.Fatalf("time %v is not in UTC", *p.g)
+		}
+		*p.g, *p.w = time.Time{}, time.Time{}
+	}
+	if g != w {
+		tb.Fatalf("conference =\n%+v\nwant\n%+v", g, w)
+	}
+}
+
+func slugs(cs []*backend.Conference) string {
+	out := ""
+	for _, c := range cs {
+		out += c.Slug + " "
+	}
+	return out
+}
+
