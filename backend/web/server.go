@@ -1,0 +1,163 @@
+// Package web is ideenmarkt's HTTP adapter: the JSON API under /api/v1, health
+// and metrics endpoints, and the embedded single-page app. Handlers translate
+// HTTP to backend.App calls and back; they hold no business rules.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ideenmarkt/backend"
+)
+
+// Options configure the web adapter; main fills them from its Config.
+type Options struct {
+	Log *slog.Logger
+	// BaseURL is the public URL (e.g. https://ideen.stadt.de). Its scheme turns
+	// on Secure cookies and HSTS; its origin is the one accepted for writes.
+	// Empty: the request's own Host is trusted (local use).
+	BaseURL string
+	// ProxyHeader names the header carrying the client IP behind a reverse
+	// proxy (e.g. X-Forwarded-For); empty uses the socket address.
+	ProxyHeader string
+	// Frontend holds the built SPA (index.html at its root), or nil.
+	Frontend fs.FS
+	// Registry receives the HTTP metrics and serves /metrics.
+	Registry *prometheus.Registry
+	// SchemaVersion is the migration version this binary expects, for /readyz.
+	SchemaVersion int
+	// Version is the release shown in /healthz.
+	Version string
+}
+
+// Server is the Fiber application with its dependencies.
+type Server struct {
+	app     *backend.App
+	opts    Options
+	log     *slog.Logger
+	fiber   *fiber.App
+	secure  bool
+	origin  string
+	logins  *rateLimiter
+	metrics *httpMetrics
+}
+
+// New builds the Fiber app and registers every route.
+func New(app *backend.App, opts Options) *Server {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{app: app, opts: opts, log: opts.Log, logins: newRateLimiter(10, 10*time.Minute)}
+	if u, err := url.Parse(opts.BaseURL); err == nil && u.Host != "" {
+		s.secure = u.Scheme == "https"
+		s.origin = u.Scheme + "://" + u.Host
+	}
+	s.metrics = newHTTPMetrics(opts.Registry)
+	s.fiber = fiber.New(fiber.Config{
+		AppName:               "ideenmarkt",
+		ErrorHandler:          s.errorHandler,
+		BodyLimit:             2 << 20, // ideas are text; imports get their own limit
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ProxyHeader:           opts.ProxyHeader,
+	})
+	s.routes()
+	return s
+}
+
+// Fiber exposes the app, e.g. for app.Test in tests.
+func (s *Server) Fiber() *fiber.App { return s.fiber }
+
+// Listen serves until Shutdown.
+func (s *Server) Listen(addr string) error { return s.fiber.Listen(addr) }
+
+// Shutdown stops accepting connections and waits for in-flight requests until
+// ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.fiber.ShutdownWithContext(ctx) }
+
+func (s *Server) routes() {
+	f := s.fiber
+	f.Use(recover.New())
+	f.Use(s.observe)
+	f.Use(s.securityHeaders)
+
+	f.Get("/healthz", s.healthz)
+	f.Get("/readyz", s.readyz)
+	f.Get("/metrics", s.metricsHandler())
+	f.Get("/api/openapi.json", s.openAPI)
+
+	api := f.Group("/api/v1", s.noStore, s.csrfCookie, s.loadActor, s.checkCSRF)
+	api.Get("/me", s.me)
+	api.Post("/auth/login", s.login)
+	api.Post("/auth/logout", s.logout)
+	api.Get("/conferences", s.listConferences)
+	api.Post("/conferences", s.createConference)
+	api.Get("/conferences/:slug", s.getConference)
+	api.Patch("/conferences/:slug", s.updateConference)
+	api.Post("/conferences/:slug/phase", s.setPhase)
+	api.Post("/conferences/:slug/join-code", s.regenerateJoinCode)
+	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "No such API endpoint.") })
+
+	s.mountFrontend()
+}
+
+// noStore keeps API answers out of shared caches: they depend on the session.
+func (s *Server) noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+// securityHeaders sets a strict CSP (no inline scripts) and friends on every
+// response.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "+
+		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+	if s.secure {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
+}
+
+// expectedOrigin is the origin a same-site browser request carries.
+func (s *Server) expectedOrigin(c *fiber.Ctx) string {
+	if s.origin != "" {
+		return s.origin
+	}
+	return c.Protocol() + "://" + string(c.Request().Host())
+}
+
+// queryInt reads a non-negative integer query parameter, or def.
+func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
+	v := strings.TrimSpace(c.Query(name))
+	if v == "" {
+		return def, nil
+	}
+	n := 0
+	for _, r := range v {
+		if r < '0' || r > '9' || n > 1e8 {
+			return 0, &backend.Error{Code: backend.EINVALID, Message: "Invalid query parameter.", Fields: []backend.FieldError{{
+				Field: name, Code: "type", DE: "Bitte eine nicht negative ganze Zahl angeben.", EN: "Please give a non-negative whole number.",
+			}}}
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, nil
+}
