@@ -1,0 +1,51 @@
+# ideenmarkt — the README's commands. `make run` and `make test` are the two
+# that matter; everything else is a step of theirs.
+
+GO      ?= go
+BIN     := bin/ideenmarkt
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+NPM_ENV := PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+.PHONY: run build frontend go-build test test-go test-frontend test-e2e bench lint fmt clean
+
+## run: build everything and start on the embedded default (SQLite + bleve under ./data)
+run: build
+	./$(BIN) serve
+
+## build: the frontend, then the binary that embeds it
+build: frontend go-build
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM_ENV) npm ci --no-audit --no-fund
+	touch $@
+
+frontend: frontend/node_modules/.installed
+	cd frontend && npm run build
+
+go-build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ideenmarkt
+
+## test: everything — lint, Go tests (SQLite, throwaway PostgreSQL, bleve), frontend checks, browser tests
+test: lint test-go test-frontend test-e2e
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -count=1 ./...
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npm run check && npm run test:unit
+
+test-e2e: build
+	cd frontend && npm run test:e2e
+
+## bench: Go benchmarks and the measurements recorded in docs/benchmarks.md
+bench: build
+	IDEENMARKT_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin frontend/node_modules/.installed frontend/test-results frontend/playwright-report
+	find frontend/dist -mindepth 1 ! -name .keep -delete 2>/dev/null || true
