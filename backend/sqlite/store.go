@@ -169,6 +169,8 @@ func wrap(err error, what string) error {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return &backend.Error{Code: backend.ECONFLICT, Message: conflictMessage(se.Error()), Err: fmt.Errorf("%s: %w", what, err)}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &backend.Error{Code: backend.ENOTFOUND, Message: "A referenced entry does not exist.", Err: fmt.Errorf("%s: %w", what, err)}
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -108,4 +108,3 @@ func slugs(cs []*backend.Conference) string {
 	}
 	return out
 }
-

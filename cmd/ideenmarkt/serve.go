@@ -37,8 +37,8 @@ type Main struct {
 
 	firstLogin string // set when Run created the first organiser
 	listener   net.Listener
-	served   chan error
-	cancel   context.CancelFunc
+	served     chan error
+	cancel     context.CancelFunc
 }
 
 // NewMain returns a Main for cfg that writes its banner to out.
