@@ -1,0 +1,246 @@
+/**
+ * The API client. JSON over fetch with the session cookie (`same-origin`);
+ * every state-changing request carries the double-submit CSRF token from the
+ * `ideenmarkt_csrf` cookie in `X-CSRF-Token`. The server sets that cookie on
+ * any response when it is missing, so if there is none yet we first make a
+ * cheap `GET /api/v1/me` to obtain it.
+ *
+ * Failures become an ApiError built from the RFC 9457 problem document
+ * (`application/problem+json`), including per-field messages in both
+ * languages. Network failures and non-problem responses become ApiErrors too,
+ * with codes `network` and `http_error`, so callers handle one type.
+ */
+
+import type { Lang } from './i18n';
+import type {
+  Account,
+  Conference,
+  ConferenceCreate,
+  ConferencePage,
+  ConferencePatch,
+  Phase,
+} from './conference';
+
+export const CSRF_COOKIE = 'ideenmarkt_csrf';
+export const CSRF_HEADER = 'X-CSRF-Token';
+const API_BASE = '/api/v1';
+
+export interface FieldProblem {
+  field: string;
+  code: string;
+  de: string;
+  en: string;
+}
+
+export interface ProblemDocument {
+  type?: string;
+  title?: string;
+  status?: number;
+  code?: string;
+  detail?: string;
+  fields?: FieldProblem[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  /** Stable machine-readable code, e.g. `invalid`, `conflict`, `not_found`, `rate_limited`. */
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly fields: FieldProblem[];
+  /** Seconds to wait before retrying, from `Retry-After`; null when absent. */
+  readonly retryAfter: number | null;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    title?: string;
+    detail?: string;
+    fields?: FieldProblem[];
+    retryAfter?: number | null;
+  }) {
+    super(init.detail || init.title || init.code);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title ?? '';
+    this.detail = init.detail ?? '';
+    this.fields = init.fields ?? [];
+    this.retryAfter = init.retryAfter ?? null;
+  }
+}
+
+/** Parses `Retry-After` (delta-seconds or HTTP-date) into whole seconds from `now`. */
+export function parseRetryAfter(header: string | null, now: number = Date.now()): number | null {
+  if (header == null) return null;
+  const text = header.trim();
+  if (text === '') return null;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+function isFieldProblem(value: unknown): value is FieldProblem {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.field === 'string';
+}
+
+/** Builds an ApiError from a failed response, whatever its body looks like. */
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
+  let doc: ProblemDocument | null = null;
+  const type = res.headers.get('Content-Type') ?? '';
+  if (type.includes('json')) {
+    try {
+      const body: unknown = await res.json();
+      if (typeof body === 'object' && body !== null) doc = body as ProblemDocument;
+    } catch {
+      doc = null;
+    }
+  }
+  const fields = Array.isArray(doc?.fields)
+    ? doc.fields.filter(isFieldProblem).map((f) => ({
+        field: f.field,
+        code: typeof f.code === 'string' ? f.code : '',
+        de: typeof f.de === 'string' ? f.de : '',
+        en: typeof f.en === 'string' ? f.en : '',
+      }))
+    : [];
+  return new ApiError({
+    status: res.status,
+    code: typeof doc?.code === 'string' && doc.code !== '' ? doc.code : 'http_error',
+    title: typeof doc?.title === 'string' ? doc.title : res.statusText,
+    detail: typeof doc?.detail === 'string' ? doc.detail : '',
+    fields,
+    retryAfter,
+  });
+}
+
+/** The message of a field problem in `lang`, falling back to the other language. */
+export function fieldMessage(problem: FieldProblem, lang: Lang): string {
+  const primary = lang === 'en' ? problem.en : problem.de;
+  const other = lang === 'en' ? problem.de : problem.en;
+  return primary || other || problem.code;
+}
+
+/**
+ * Per-field messages of an error in `lang`, keyed by field name. Several
+ * problems for one field are joined into one sentence list.
+ */
+export function fieldMessages(error: unknown, lang: Lang): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return out;
+  for (const problem of error.fields) {
+    const message = fieldMessage(problem, lang);
+    out[problem.field] = out[problem.field] ? `${out[problem.field]} ${message}` : message;
+  }
+  return out;
+}
+
+/** The value of cookie `name` in a `document.cookie`-style string, or null. */
+export function readCookie(cookies: string, name: string): string | null {
+  for (const pair of cookies.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    if (pair.slice(0, eq).trim() !== name) continue;
+    const raw = pair.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return null;
+}
+
+export interface ApiClientOptions {
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Returns the current cookie string; defaults to `document.cookie`. */
+  cookies?: () => string;
+  /** The UI language for Accept-Language; defaults to `<html lang>`. */
+  language?: () => string;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export function createApiClient(options: ApiClientOptions = {}) {
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const cookies = options.cookies ?? (() => (typeof document === 'undefined' ? '' : document.cookie));
+  const language =
+    options.language ?? (() => (typeof document === 'undefined' ? '' : document.documentElement.lang));
+
+  async function send(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const init: RequestInit = {
+      method,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json, application/problem+json', ...headers },
+    };
+    const lang = language();
+    if (lang) (init.headers as Record<string, string>)['Accept-Language'] = lang;
+    if (body !== undefined) {
+      (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    try {
+      return await doFetch(API_BASE + path, init);
+    } catch (cause) {
+      throw new ApiError({ status: 0, code: 'network', detail: cause instanceof Error ? cause.message : '' });
+    }
+  }
+
+  async function csrfToken(): Promise<string> {
+    let token = readCookie(cookies(), CSRF_COOKIE);
+    if (!token) {
+      // The server sets the cookie on any response; /me is the cheapest one.
+      await send('GET', '/me');
+      token = readCookie(cookies(), CSRF_COOKIE);
+    }
+    return token ?? '';
+  }
+
+  async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    if (method === 'GET') {
+      res = await send(method, path, body);
+    } else {
+      const token = await csrfToken();
+      res = await send(method, path, body, { [CSRF_HEADER]: token });
+      // A 403 that came with a new CSRF cookie means ours was stale (e.g. the
+      // cookie was cleared in another tab): retry once with the new token.
+      if (res.status === 403) {
+        const fresh = readCookie(cookies(), CSRF_COOKIE);
+        if (fresh && fresh !== token) res = await send(method, path, body, { [CSRF_HEADER]: fresh });
+      }
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  const slugPath = (slug: string) => `/conferences/${encodeURIComponent(slug)}`;
+
+  return {
+    request,
+    me: () => request<{ account: Account | null }>('GET', '/me'),
+    login: (email: string, password: string) =>
+      request<{ account: Account }>('POST', '/auth/login', { email, password }),
+    logout: () => request<void>('POST', '/auth/logout'),
+    listConferences: (offset = 0, limit = 50) =>
+      request<ConferencePage>('GET', `/conferences?offset=${offset}&limit=${limit}`),
+    getConference: (slug: string) => request<Conference>('GET', slugPath(slug)),
+    createConference: (input: ConferenceCreate) => request<Conference>('POST', '/conferences', input),
+    updateConference: (slug: string, patch: ConferencePatch) =>
+      request<Conference>('PATCH', slugPath(slug), patch),
+    setPhase: (slug: string, phase: Phase) => request<Conference>('POST', `${slugPath(slug)}/phase`, { phase }),
+    regenerateJoinCode: (slug: string) => request<Conference>('POST', `${slugPath(slug)}/join-code`),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The client the app uses. */
+export const api: ApiClient = createApiClient();

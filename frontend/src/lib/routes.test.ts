@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, safeNext } from './routes';
+
+describe('matchRoute', () => {
+  const cases: Array<[string, ReturnType<typeof matchRoute>]> = [
+    ['/', { name: 'list' }],
+    ['', { name: 'list' }],
+    ['/login', { name: 'login' }],
+    ['/login/', { name: 'login' }],
+    ['/conferences/new', { name: 'new' }],
+    ['/c/tag-der-ideen', { name: 'conference', slug: 'tag-der-ideen' }],
+    ['/c/tag-der-ideen/', { name: 'conference', slug: 'tag-der-ideen' }],
+    ['/c/tag-der-ideen/edit', { name: 'edit', slug: 'tag-der-ideen' }],
+    ['/c/a%20b', { name: 'conference', slug: 'a b' }],
+    ['/c/%E0%A4%A', { name: 'notFound' }],
+    ['/c/', { name: 'notFound' }],
+    ['/c/x/y', { name: 'notFound' }],
+    ['/conferences', { name: 'notFound' }],
+    ['/nope', { name: 'notFound' }],
+  ];
+  for (const [path, want] of cases) {
+    it(`${JSON.stringify(path)} → ${want.name}`, () => {
+      expect(matchRoute(path)).toEqual(want);
+    });
+  }
+});
+
+describe('safeNext', () => {
+  it('keeps local paths', () => {
+    expect(safeNext('/conferences/new')).toBe('/conferences/new');
+    expect(safeNext('/c/x/edit?tab=1')).toBe('/c/x/edit?tab=1');
+  });
+
+  it('refuses anything that could leave the site', () => {
+    for (const bad of [null, undefined, '', 'https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+      expect(safeNext(bad), String(bad)).toBe('/');
+    }
+  });
+});

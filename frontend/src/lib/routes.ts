@@ -1,0 +1,44 @@
+/**
+ * The route table: a pure function from a URL path to a route, so it can be
+ * unit-tested without a browser. The server answers every non-/api path with
+ * index.html, so any path can arrive here, including unknown ones.
+ */
+
+export type Route =
+  | { name: 'list' }
+  | { name: 'login' }
+  | { name: 'new' }
+  | { name: 'conference'; slug: string }
+  | { name: 'edit'; slug: string }
+  | { name: 'notFound' };
+
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+export function matchRoute(pathname: string): Route {
+  // Tolerate one trailing slash ("/login/") but not empty segments elsewhere.
+  const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
+  if (path === '/' || path === '') return { name: 'list' };
+  if (path === '/login') return { name: 'login' };
+  if (path === '/conferences/new') return { name: 'new' };
+  const m = /^\/c\/([^/]+)(\/edit)?$/.exec(path);
+  if (m?.[1]) {
+    const slug = decode(m[1]);
+    if (slug) return m[2] ? { name: 'edit', slug } : { name: 'conference', slug };
+  }
+  return { name: 'notFound' };
+}
+
+/**
+ * A safe post-login destination: only same-site absolute paths ("/c/x"),
+ * never "//host" or "https://…", which would make the login page an open redirect.
+ */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}
