@@ -31,7 +31,7 @@ const de = {
   'lang.de': 'Deutsch',
   'lang.en': 'English',
   'theme.dark': 'Dunkles Design',
-  'footer.text': 'ideenmarkt – quelloffene Plattform für Bürgerbeteiligung',
+  'footer.text': 'ideenmarkt – quelloffene Beteiligungsplattform für Verwaltungen',
   'page.suffix': 'ideenmarkt',
 
   'common.loading': 'Wird geladen …',
@@ -150,7 +150,7 @@ const en: Record<MessageKey, string> = {
   'lang.de': 'Deutsch',
   'lang.en': 'English',
   'theme.dark': 'Dark theme',
-  'footer.text': 'ideenmarkt – open-source platform for civic participation',
+  'footer.text': 'ideenmarkt – open-source participation platform for public administrations',
   'page.suffix': 'ideenmarkt',
 
   'common.loading': 'Loading …',
