@@ -55,8 +55,11 @@ func (a *App) Login(ctx context.Context, email, password string) (*Account, stri
 	if password == "" {
 		v.Add("password", "required", "Bitte das Passwort angeben.", "Please enter your password.")
 	}
-	if len(email) > 254 || len(password) > 1024 {
-		v.Add("password", "too_long", "Die Angaben sind zu lang.", "The input is too long.")
+	if len(email) > 254 {
+		v.Add("email", "too_long", "Die E-Mail-Adresse ist zu lang.", "The e-mail address is too long.")
+	}
+	if len(password) > 1024 {
+		v.Add("password", "too_long", "Das Passwort ist zu lang.", "The password is too long.")
 	}
 	if err := v.Err(); err != nil {
 		return nil, "", err
@@ -66,7 +69,7 @@ func (a *App) Login(ctx context.Context, email, password string) (*Account, stri
 		return nil, "", err
 	}
 	if acc == nil {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, "", Errorf(EUNAUTHORIZED, "E-mail address or password is wrong.")
 	}
 	if !CheckPassword(acc.PasswordHash, password) {

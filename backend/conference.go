@@ -124,7 +124,7 @@ func (in ConferenceInput) Validate() error {
 	}
 	validateTitle(&v, in.Title)
 	validateText(&v, "description", in.Description, MaxDescriptionLen, false)
-	validateText(&v, "venue", in.Venue, MaxVenueLen, false)
+	validateText(&v, "venue", in.Venue, MaxVenueLen, true)
 	validateSchedule(&v, in.StartsAt, in.EndsAt)
 	validateCapacity(&v, in.Capacity)
 	return v.Err()
@@ -143,10 +143,10 @@ func (upd ConferenceUpdate) Apply(c *Conference) error {
 		next.Venue = strings.TrimSpace(*upd.Venue)
 	}
 	if upd.StartsAt != nil {
-		next.StartsAt = *upd.StartsAt
+		next.StartsAt = upd.StartsAt.UTC().Truncate(time.Microsecond)
 	}
 	if upd.EndsAt != nil {
-		next.EndsAt = *upd.EndsAt
+		next.EndsAt = upd.EndsAt.UTC().Truncate(time.Microsecond)
 	}
 	if upd.Capacity != nil {
 		next.Capacity = *upd.Capacity
@@ -154,7 +154,7 @@ func (upd ConferenceUpdate) Apply(c *Conference) error {
 	var v Validation
 	validateTitle(&v, next.Title)
 	validateText(&v, "description", next.Description, MaxDescriptionLen, false)
-	validateText(&v, "venue", next.Venue, MaxVenueLen, false)
+	validateText(&v, "venue", next.Venue, MaxVenueLen, true)
 	validateSchedule(&v, next.StartsAt, next.EndsAt)
 	validateCapacity(&v, next.Capacity)
 	if err := v.Err(); err != nil {
@@ -187,7 +187,7 @@ func validateText(v *Validation, field, s string, max int, singleLine bool) {
 		return
 	}
 	for _, r := range s {
-		if r == 0 || (r < 0x20 && (singleLine || (r != '\n' && r != '\r' && r != '\t'))) || r == 0x7f {
+		if r == 0 || (r < 0x20 && (singleLine || (r != '\n' && r != '\r' && r != '\t'))) || (r >= 0x7f && r <= 0x9f) {
 			v.Add(field, "control_char", "Der Text enthält unzulässige Steuerzeichen.", "The text contains control characters that are not allowed.")
 			return
 		}

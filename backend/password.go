@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -41,7 +42,8 @@ func CheckPassword(hash, password string) bool {
 	}
 	var m, t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 || m > 1<<21 {
+	// Bounds keep a tampered hash from making one login cost gigabytes or minutes.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 || m > 256*1024 || t > 16 {
 		return false
 	}
 	enc := base64.RawStdEncoding
@@ -56,4 +58,5 @@ func CheckPassword(hash, password string) bool {
 
 // dummyHash is checked against when an e-mail is unknown, so that the time of a
 // failed login does not reveal whether the account exists.
-var dummyHash, _ = HashPassword("ideenmarkt-timing-equaliser")
+// It is computed on first use, not at start-up, to keep starts fast.
+var dummyHash = sync.OnceValue(func() string { h, _ := HashPassword("ideenmarkt-timing-equaliser"); return h })

@@ -98,7 +98,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	keys := []string{"ip:" + c.IP(), "email:" + backend.NormalizeEmail(req.Email)}
+	keys := []string{"ip:" + s.clientIP(c), "email:" + backend.NormalizeEmail(req.Email)}
 	for _, k := range keys {
 		if wait := s.logins.blocked(k); wait > 0 {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))

@@ -69,6 +69,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if p.Code != backend.EINVALID && p.Code != backend.ECONFLICT {
 		p.Fields = nil
 	}
+	s.setSecurityHeaders(c) // errors raised before routing skipped the middleware
 	c.Status(p.Status)
 	c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
 	return c.JSON(p, "application/problem+json; charset=utf-8")

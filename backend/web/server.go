@@ -121,8 +121,13 @@ func (s *Server) noStore(c *fiber.Ctx) error {
 }
 
 // securityHeaders sets a strict CSP (no inline scripts) and friends on every
-// response.
+// response that reaches routing; errorHandler sets them on the rest.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "+
 		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -133,7 +138,19 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	if s.secure {
 		c.Set("Strict-Transport-Security", "max-age=31536000")
 	}
-	return c.Next()
+}
+
+// clientIP is the address used for rate limiting. Behind a proxy it is the
+// last entry of the proxy header — the one the proxy itself appended — since
+// every earlier entry is whatever the client chose to send.
+func (s *Server) clientIP(c *fiber.Ctx) string {
+	if s.opts.ProxyHeader != "" {
+		if h := c.Get(s.opts.ProxyHeader); h != "" {
+			parts := strings.Split(h, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	return c.Context().RemoteIP().String()
 }
 
 // expectedOrigin is the origin a same-site browser request carries.

@@ -193,6 +193,9 @@ func (c *Config) Validate() error {
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, "set both IDEENMARKT_ADMIN_EMAIL and IDEENMARKT_ADMIN_PASSWORD, or neither")
 	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, "IDEENMARKT_SHUTDOWN_TIMEOUT must be positive")
+	}
 	if c.SessionTTL < time.Minute {
 		errs = append(errs, "IDEENMARKT_SESSION_TTL must be at least 1m")
 	}

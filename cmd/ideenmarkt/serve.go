@@ -122,9 +122,15 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 		defer cancel()
 		errs = append(errs, m.Server.Shutdown(ctx))
+		// Shutdown may run before the serving goroutine registered the
+		// listener; closing it ourselves makes that goroutine return either way.
+		if err := m.listener.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
 		if err := <-m.served; err != nil && !errors.Is(err, net.ErrClosed) {
 			errs = append(errs, err)
 		}
+		m.listener = nil // a second Close has nothing left to wait for
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
