@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"errors"
+	"reflect"
 	"time"
 )
 
@@ -70,6 +71,7 @@ func (a *App) CreateConference(ctx context.Context, actor Actor, in ConferenceIn
 		Slug: in.Slug, Title: in.Title, Description: in.Description,
 		StartsAt: in.StartsAt.UTC().Truncate(time.Microsecond), EndsAt: in.EndsAt.UTC().Truncate(time.Microsecond),
 		Venue: in.Venue, Capacity: in.Capacity, Phase: PhaseDraft, CreatedAt: now, UpdatedAt: now,
+		Topics: in.Topics, Departments: in.Departments, Anonymity: in.Anonymity, LateIdeas: in.LateIdeas,
 	}
 	// A conflict is either the slug (tell the user) or, very rarely, the random
 	// join code (draw again).
@@ -164,7 +166,7 @@ func (a *App) changeConference(ctx context.Context, actor Actor, slug string, ve
 	if err := change(c); err != nil {
 		return ConferenceView{}, err
 	}
-	if *c == before {
+	if reflect.DeepEqual(*c, before) {
 		return viewConference(actor, c), nil // nothing changed: no write, no change-feed entry
 	}
 	c.UpdatedAt = a.now()

@@ -59,10 +59,23 @@ type Conference struct {
 	Capacity    int       `json:"capacity"`
 	Phase       Phase     `json:"phase"`
 	JoinCode    string    `json:"joinCode,omitempty"`
-	Version     int       `json:"version"` // optimistic lock: bumped by every update
+	Topics      []string  `json:"topics"`      // the idea market's topics, managed by organisers
+	Departments []string  `json:"departments"` // the administration's departments, for participants and ideas
+	Anonymity   Anonymity `json:"anonymity"`   // whether ideas may or must be posted without a name
+	LateIdeas   bool      `json:"lateIdeas"`   // accept ideas after the ideas phase
+	Version     int       `json:"version"`     // optimistic lock: bumped by every update
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
 }
+
+// Anonymity is a conference's policy for anonymous ideas.
+type Anonymity string
+
+const (
+	AnonymityNever   Anonymity = "never"
+	AnonymityAllowed Anonymity = "allowed"
+	AnonymityAlways  Anonymity = "always"
+)
 
 // ConferenceInput is what an organiser may set when creating a conference.
 type ConferenceInput struct {
@@ -73,6 +86,10 @@ type ConferenceInput struct {
 	EndsAt      time.Time `json:"endsAt"`
 	Venue       string    `json:"venue"`
 	Capacity    int       `json:"capacity"`
+	Topics      []string  `json:"topics"`
+	Departments []string  `json:"departments"`
+	Anonymity   Anonymity `json:"anonymity"` // empty means allowed
+	LateIdeas   bool      `json:"lateIdeas"`
 }
 
 // ConferenceUpdate carries the fields of a PATCH; nil means "leave unchanged".
@@ -83,6 +100,10 @@ type ConferenceUpdate struct {
 	EndsAt      *time.Time `json:"endsAt"`
 	Venue       *string    `json:"venue"`
 	Capacity    *int       `json:"capacity"`
+	Topics      *[]string  `json:"topics"`
+	Departments *[]string  `json:"departments"`
+	Anonymity   *Anonymity `json:"anonymity"`
+	LateIdeas   *bool      `json:"lateIdeas"`
 	Version     *int       `json:"version"` // when set, the update fails with ECONFLICT if stale
 }
 
@@ -109,6 +130,65 @@ func (in *ConferenceInput) Normalize() {
 	in.Title = strings.TrimSpace(in.Title)
 	in.Description = strings.TrimSpace(in.Description)
 	in.Venue = strings.TrimSpace(in.Venue)
+	in.Topics = normalizeList(in.Topics)
+	in.Departments = normalizeList(in.Departments)
+	if in.Anonymity == "" {
+		in.Anonymity = AnonymityAllowed
+	}
+}
+
+// normalizeList trims entries and drops empty ones; it never returns nil, so
+// that JSON shows [] rather than null.
+func normalizeList(list []string) []string {
+	out := []string{}
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Limits of the topic and department lists.
+const (
+	MaxListEntries  = 100
+	MaxListEntryLen = 80
+)
+
+// validateSettings checks the idea-market settings shared by create and update.
+func validateSettings(v *Validation, topics, departments []string, anon Anonymity) {
+	for _, l := range []struct {
+		field string
+		list  []string
+	}{{"topics", topics}, {"departments", departments}} {
+		if len(l.list) > MaxListEntries {
+			v.Add(l.field, "too_many", "Höchstens 100 Einträge.", "At most 100 entries.")
+			continue
+		}
+		seen := map[string]bool{}
+		for _, s := range l.list {
+			if utf8.RuneCountInString(s) > MaxListEntryLen {
+				v.Add(l.field, "too_long", "Ein Eintrag darf höchstens 80 Zeichen lang sein.", "An entry may be at most 80 characters long.")
+				break
+			}
+			if seen[strings.ToLower(s)] {
+				v.Add(l.field, "duplicate", "Jeder Eintrag darf nur einmal vorkommen: "+s, "Each entry may occur only once: "+s)
+				break
+			}
+			seen[strings.ToLower(s)] = true
+			var sub Validation
+			validateText(&sub, l.field, s, MaxListEntryLen, true)
+			if sub.Err() != nil {
+				v.fields = append(v.fields, sub.fields...)
+				break
+			}
+		}
+	}
+	switch anon {
+	case AnonymityNever, AnonymityAllowed, AnonymityAlways:
+	default:
+		v.Add("anonymity", "invalid", "Bitte never, allowed oder always wählen.", "Please choose never, allowed or always.")
+	}
 }
 
 // Validate checks every field and reports all problems at once.
@@ -127,6 +207,7 @@ func (in ConferenceInput) Validate() error {
 	validateText(&v, "venue", in.Venue, MaxVenueLen, true)
 	validateSchedule(&v, in.StartsAt, in.EndsAt)
 	validateCapacity(&v, in.Capacity)
+	validateSettings(&v, in.Topics, in.Departments, in.Anonymity)
 	return v.Err()
 }
 
@@ -151,12 +232,25 @@ func (upd ConferenceUpdate) Apply(c *Conference) error {
 	if upd.Capacity != nil {
 		next.Capacity = *upd.Capacity
 	}
+	if upd.Topics != nil {
+		next.Topics = normalizeList(*upd.Topics)
+	}
+	if upd.Departments != nil {
+		next.Departments = normalizeList(*upd.Departments)
+	}
+	if upd.Anonymity != nil {
+		next.Anonymity = *upd.Anonymity
+	}
+	if upd.LateIdeas != nil {
+		next.LateIdeas = *upd.LateIdeas
+	}
 	var v Validation
 	validateTitle(&v, next.Title)
 	validateText(&v, "description", next.Description, MaxDescriptionLen, false)
 	validateText(&v, "venue", next.Venue, MaxVenueLen, true)
 	validateSchedule(&v, next.StartsAt, next.EndsAt)
 	validateCapacity(&v, next.Capacity)
+	validateSettings(&v, next.Topics, next.Departments, next.Anonymity)
 	if err := v.Err(); err != nil {
 		return err
 	}

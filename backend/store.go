@@ -29,6 +29,8 @@ type Store interface {
 
 	// FindConferenceBySlug returns the conference or ENOTFOUND.
 	FindConferenceBySlug(ctx context.Context, slug string) (*Conference, error)
+	// FindConferenceByID returns the conference or ENOTFOUND.
+	FindConferenceByID(ctx context.Context, id int64) (*Conference, error)
 	// FindConferences lists conferences, soonest start first, then by id, and
 	// returns the total that match the filter without paging.
 	FindConferences(ctx context.Context, f ConferenceFilter) ([]*Conference, int, error)
@@ -39,6 +41,42 @@ type Store interface {
 	// if the stored Version equals c.Version, then increments c.Version and sets
 	// UpdatedAt. A stale version is ECONFLICT; a missing id is ENOTFOUND.
 	UpdateConference(ctx context.Context, c *Conference) error
+
+	// CreateParticipant inserts p and sets its ID. A KeyHash already used in
+	// the same conference is ECONFLICT; an unknown conference is ENOTFOUND.
+	CreateParticipant(ctx context.Context, p *Participant) error
+	FindParticipantByID(ctx context.Context, id int64) (*Participant, error)
+	// FindParticipantByKey finds the membership of a browser key in a conference.
+	FindParticipantByKey(ctx context.Context, conferenceID int64, keyHash string) (*Participant, error)
+	// UpdateParticipant writes DisplayName, Department, Role, KeyHash ("" is
+	// stored as NULL) and LeftAt.
+	UpdateParticipant(ctx context.Context, p *Participant) error
+
+	// CreateIdea inserts i and sets ID, Version (1), SupportCount and
+	// CommentCount (0). An unknown conference or author is ENOTFOUND.
+	CreateIdea(ctx context.Context, i *Idea) error
+	FindIdeaByID(ctx context.Context, id int64) (*Idea, error)
+	// FindIdeas lists the ideas of one conference, filtered and sorted as f
+	// says (ties broken by id descending; SortRandom is a stable permutation
+	// per Seed), with the total matching count before paging. Hidden ideas
+	// only with IncludeHidden; merged ideas are never listed.
+	FindIdeas(ctx context.Context, f IdeaFilter) ([]*Idea, int, error)
+	// UpdateIdea writes Title, Body, Topic, Department, Anonymous, Status,
+	// Hidden, HiddenReason and MergedIntoID if the stored Version equals
+	// i.Version, then increments i.Version (stale: ECONFLICT). With
+	// keepVersion, the stored title, body, topic and department are first
+	// copied into an IdeaVersion, in the same transaction.
+	UpdateIdea(ctx context.Context, i *Idea, keepVersion bool) error
+	// FindIdeaVersions returns an idea's earlier versions, oldest first.
+	FindIdeaVersions(ctx context.Context, ideaID int64) ([]IdeaVersion, error)
+
+	// SetSupport adds (on) or removes a participant's support for an idea,
+	// idempotently, and keeps Idea.SupportCount equal to the number of
+	// supports in the same transaction. It returns the new count and writes a
+	// change only when something changed.
+	SetSupport(ctx context.Context, ideaID, participantID int64, on bool, at time.Time) (int, error)
+	// SupportedBy returns which of ideaIDs the participant supports.
+	SupportedBy(ctx context.Context, participantID int64, ideaIDs []int64) (map[int64]bool, error)
 
 	// CountAccounts returns how many accounts exist (zero means first start).
 	CountAccounts(ctx context.Context) (int, error)
@@ -79,8 +117,10 @@ type Change struct {
 
 // Change entities and operations.
 const (
-	EntityConference = "conference"
-	EntityAccount    = "account"
+	EntityConference  = "conference"
+	EntityAccount     = "account"
+	EntityParticipant = "participant"
+	EntityIdea        = "idea"
 
 	OpCreate = "create"
 	OpUpdate = "update"

@@ -9,20 +9,32 @@ import (
 	"ideenmarkt/backend"
 )
 
-const conferenceColumns = `id, slug, title, description, starts_at, ends_at, venue, capacity, phase, join_code, version, created_at, updated_at`
+const conferenceColumns = `id, slug, title, description, starts_at, ends_at, venue, capacity, phase, join_code, topics, departments, anonymity, late_ideas, version, created_at, updated_at`
 
 // scanConference reads conferenceColumns plus any extra destinations. pgx
-// returns timestamptz in the local zone; the domain speaks UTC.
+// returns timestamptz in the local zone; the domain speaks UTC. The JSONB
+// lists come back as non-nil slices, so that JSON shows [] rather than null.
 func scanConference(row pgx.Row, extra ...any) (*backend.Conference, error) {
 	var c backend.Conference
 	dest := append([]any{&c.ID, &c.Slug, &c.Title, &c.Description, &c.StartsAt, &c.EndsAt, &c.Venue, &c.Capacity,
-		&c.Phase, &c.JoinCode, &c.Version, &c.CreatedAt, &c.UpdatedAt}, extra...)
+		&c.Phase, &c.JoinCode, &c.Topics, &c.Departments, &c.Anonymity, &c.LateIdeas,
+		&c.Version, &c.CreatedAt, &c.UpdatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
+	c.Topics, c.Departments = list(c.Topics), list(c.Departments)
 	c.StartsAt, c.EndsAt = c.StartsAt.UTC(), c.EndsAt.UTC()
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 	return &c, nil
+}
+
+// FindConferenceByID returns the conference or ENOTFOUND.
+func (s *Store) FindConferenceByID(ctx context.Context, id int64) (*backend.Conference, error) {
+	c, err := scanConference(s.pool.QueryRow(ctx, `SELECT `+conferenceColumns+` FROM conferences WHERE id = $1`, id))
+	if err != nil {
+		return nil, wrap(err, "find conference")
+	}
+	return c, nil
 }
 
 // FindConferenceBySlug returns the conference or ENOTFOUND.
@@ -74,10 +86,11 @@ func (s *Store) FindConferences(ctx context.Context, f backend.ConferenceFilter)
 func (s *Store) CreateConference(ctx context.Context, c *backend.Conference) error {
 	var id int64
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
-		err := tx.QueryRow(ctx, `INSERT INTO conferences (slug, title, description, starts_at, ends_at, venue, capacity, phase, join_code, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) RETURNING id`,
+		err := tx.QueryRow(ctx, `INSERT INTO conferences (slug, title, description, starts_at, ends_at, venue, capacity, phase, join_code,
+			topics, departments, anonymity, late_ideas, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) RETURNING id`,
 			c.Slug, c.Title, c.Description, c.StartsAt, c.EndsAt, c.Venue, c.Capacity, c.Phase, c.JoinCode,
-			c.CreatedAt, c.UpdatedAt).Scan(&id)
+			list(c.Topics), list(c.Departments), c.Anonymity, c.LateIdeas, c.CreatedAt, c.UpdatedAt).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert conference")
 		}
@@ -98,9 +111,11 @@ func (s *Store) UpdateConference(ctx context.Context, c *backend.Conference) err
 	var version int
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
 		err := tx.QueryRow(ctx, `UPDATE conferences SET title = $1, description = $2, starts_at = $3, ends_at = $4, venue = $5,
-			capacity = $6, phase = $7, join_code = $8, version = version + 1, updated_at = $9
-			WHERE id = $10 AND version = $11 RETURNING version`,
-			c.Title, c.Description, c.StartsAt, c.EndsAt, c.Venue, c.Capacity, c.Phase, c.JoinCode, c.UpdatedAt,
+			capacity = $6, phase = $7, join_code = $8, topics = $9, departments = $10, anonymity = $11, late_ideas = $12,
+			version = version + 1, updated_at = $13
+			WHERE id = $14 AND version = $15 RETURNING version`,
+			c.Title, c.Description, c.StartsAt, c.EndsAt, c.Venue, c.Capacity, c.Phase, c.JoinCode,
+			list(c.Topics), list(c.Departments), c.Anonymity, c.LateIdeas, c.UpdatedAt,
 			c.ID, c.Version).Scan(&version)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
@@ -122,4 +137,13 @@ func (s *Store) UpdateConference(ctx context.Context, c *backend.Conference) err
 	}
 	c.Version = version
 	return nil
+}
+
+// list returns l, or an empty slice for nil: a JSONB list column holds [] and
+// never null, and the domain never sees a nil list.
+func list(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
 }

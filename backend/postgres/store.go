@@ -125,12 +125,19 @@ func (s *Store) Subscribe() (<-chan struct{}, func()) { return s.signal.Subscrib
 // exclusive advisory lock held until commit: otherwise seq 11 could commit
 // before seq 10, and a reader that already moved past 11 would never see 10.
 // The lock is taken last, so it is held only for the insert and the commit.
+// A zero Change from fn means that nothing changed: the transaction commits
+// without a change row and nobody is notified.
 func (s *Store) inChangeTx(ctx context.Context, fn func(tx pgx.Tx) (backend.Change, error)) error {
+	recorded := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ch, err := fn(tx)
 		if err != nil {
 			return err
 		}
+		if ch == (backend.Change{}) {
+			return nil
+		}
+		recorded = true
 		b := &pgx.Batch{}
 		b.Queue(`SELECT pg_advisory_xact_lock($1)`, changeLockKey)
 		b.Queue(`INSERT INTO changes (entity, entity_id, op, conference_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
@@ -142,7 +149,9 @@ func (s *Store) inChangeTx(ctx context.Context, fn func(tx pgx.Tx) (backend.Chan
 	if err != nil {
 		return wrap(err, "commit change")
 	}
-	s.signal.Notify()
+	if recorded {
+		s.signal.Notify()
+	}
 	return nil
 }
 
@@ -210,6 +219,8 @@ func conflictMessage(constraint string) string {
 		return "This join code is already in use."
 	case "accounts_email_key":
 		return "An account with this e-mail address already exists."
+	case "participants_key":
+		return "This browser has already joined this conference."
 	}
 	return "This entry already exists."
 }

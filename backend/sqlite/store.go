@@ -129,17 +129,23 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // inChangeTx is inTx for domain writes: fn returns the change it made, which is
 // recorded in the same transaction, and subscribers are woken after commit.
+// A zero Change means nothing changed: no change is recorded and nobody is woken.
 func (s *Store) inChangeTx(ctx context.Context, fn func(tx *sql.Tx) (backend.Change, error)) error {
+	changed := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		ch, err := fn(tx)
 		if err != nil {
 			return err
 		}
+		if ch == (backend.Change{}) {
+			return nil
+		}
+		changed = true
 		_, err = tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, conference_id, created_at) VALUES (?, ?, ?, ?, ?)`,
 			ch.Entity, ch.EntityID, ch.Op, ch.ConferenceID, fmtTime(time.Now()))
 		return wrap(err, "record change")
 	})
-	if err == nil {
+	if err == nil && changed {
 		s.signal.Notify()
 	}
 	return err
@@ -188,9 +194,59 @@ func conflictMessage(msg string) string {
 		return "This join code is already in use."
 	case strings.Contains(msg, "accounts.email"):
 		return "An account with this e-mail address already exists."
+	case strings.Contains(msg, "participants.key_hash"):
+		return "This browser has already joined the conference."
 	}
 	return "This entry already exists."
 }
 
 // rowScanner is what *sql.Row and *sql.Rows have in common.
 type rowScanner interface{ Scan(dest ...any) error }
+
+// nullString stores "" as NULL.
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// nullInt64 stores nil as NULL.
+func nullInt64(p *int64) sql.NullInt64 {
+	if p == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *p, Valid: true}
+}
+
+// nullTime stores nil as NULL and a time in the fixed layout otherwise.
+func nullTime(t *time.Time) sql.NullString {
+	if t == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: fmtTime(*t), Valid: true}
+}
+
+// int64Ptr reads a nullable integer column.
+func int64Ptr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+// timePtr reads a nullable time column.
+func timePtr(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	t, err := parseTime(s.String)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// boolInt stores a bool as 0 or 1.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

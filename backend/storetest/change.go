@@ -115,3 +115,33 @@ func testConcurrentFeed(t *testing.T, s backend.Store) {
 		t.Fatalf("reader following along saw %d changes, want %d: a change committed behind the reader's cursor was skipped", len(seen), want)
 	}
 }
+
+// lastSeq returns the newest change's Seq, or 0 on an empty feed.
+func lastSeq(tb testing.TB, s backend.Store) int64 {
+	tb.Helper()
+	var seq int64
+	for {
+		got, err := s.ChangesSince(context.Background(), seq, 1000)
+		mustNoErr(tb, err, "changes")
+		if len(got) == 0 {
+			return seq
+		}
+		seq = got[len(got)-1].Seq
+	}
+}
+
+// wantChanges fails unless the changes after seq are exactly want (Seq and
+// CreatedAt aside), in order.
+func wantChanges(tb testing.TB, s backend.Store, seq int64, want ...backend.Change) {
+	tb.Helper()
+	got, err := s.ChangesSince(context.Background(), seq, 1000)
+	mustNoErr(tb, err, "changes")
+	if len(got) != len(want) {
+		tb.Fatalf("got %d changes %+v, want %d %+v", len(got), got, len(want), want)
+	}
+	for i, g := range got {
+		if g.Entity != want[i].Entity || g.EntityID != want[i].EntityID || g.Op != want[i].Op || g.ConferenceID != want[i].ConferenceID {
+			tb.Errorf("change %d = %+v, want %+v", i, g, want[i])
+		}
+	}
+}

@@ -21,10 +21,43 @@ func testConference(t *testing.T, open Opener) {
 		got, err := s.FindConferenceBySlug(t.Context(), c.Slug)
 		mustNoErr(t, err, "find")
 		sameConference(t, got, c)
+		byID, err := s.FindConferenceByID(t.Context(), c.ID)
+		mustNoErr(t, err, "find by id")
+		sameConference(t, byID, c)
+
+		settings := NewConference("settings")
+		settings.Topics = []string{"Klima & Umwelt", "<b>Personal</b>", "'; --"}
+		settings.Departments = []string{"Amt 10 – Hauptamt"}
+		settings.Anonymity, settings.LateIdeas = backend.AnonymityAlways, true
+		mustNoErr(t, s.CreateConference(t.Context(), settings), "create with settings")
+		got, err = s.FindConferenceBySlug(t.Context(), "settings")
+		mustNoErr(t, err, "find with settings")
+		sameConference(t, got, settings)
+	})
+	t.Run("EmptyListsReadBackEmpty", func(t *testing.T) {
+		s := open(t)
+		c := NewConference("no-lists")
+		c.Topics, c.Departments, c.Anonymity = nil, nil, backend.AnonymityNever
+		mustNoErr(t, s.CreateConference(t.Context(), c), "create")
+		got, err := s.FindConferenceBySlug(t.Context(), "no-lists")
+		mustNoErr(t, err, "find")
+		if got.Topics == nil || got.Departments == nil {
+			t.Fatalf("topics = %#v, departments = %#v; want non-nil empty slices (JSON [] not null)", got.Topics, got.Departments)
+		}
+		c.Topics, c.Departments = []string{}, []string{}
+		sameConference(t, got, c)
+		list, _, err := s.FindConferences(t.Context(), backend.ConferenceFilter{IncludeDrafts: true})
+		mustNoErr(t, err, "list")
+		if len(list) != 1 {
+			t.Fatalf("listed %d conferences, want 1", len(list))
+		}
+		sameConference(t, list[0], c)
 	})
 	t.Run("NotFound", func(t *testing.T) {
 		s := open(t)
 		_, err := s.FindConferenceBySlug(t.Context(), "missing")
+		wantCode(t, err, backend.ENOTFOUND)
+		_, err = s.FindConferenceByID(t.Context(), 4711)
 		wantCode(t, err, backend.ENOTFOUND)
 	})
 	t.Run("DuplicateSlugIsConflict", func(t *testing.T) {
@@ -83,6 +116,9 @@ func testConference(t *testing.T, open Opener) {
 		c.Title = "Neuer Titel"
 		c.Phase = backend.PhaseIdeas
 		c.JoinCode = "ACDEFG"
+		c.Topics = []string{"Mobilität", "Personal", "Bürgerservice"}
+		c.Departments = []string{"Amt 32 – Ordnungsamt"}
+		c.Anonymity, c.LateIdeas = backend.AnonymityAlways, true
 		c.UpdatedAt = now.Add(time.Minute)
 		mustNoErr(t, s.UpdateConference(t.Context(), c), "update")
 		if c.Version != 2 {
@@ -90,6 +126,13 @@ func testConference(t *testing.T, open Opener) {
 		}
 		got, err := s.FindConferenceBySlug(t.Context(), "upd")
 		mustNoErr(t, err, "find")
+		sameConference(t, got, c)
+
+		c.Topics, c.Departments = []string{}, []string{}
+		c.Anonymity, c.LateIdeas = backend.AnonymityNever, false
+		mustNoErr(t, s.UpdateConference(t.Context(), c), "update to empty lists")
+		got, err = s.FindConferenceBySlug(t.Context(), "upd")
+		mustNoErr(t, err, "find after emptying")
 		sameConference(t, got, c)
 	})
 	t.Run("StaleVersionIsConflict", func(t *testing.T) {

@@ -6,6 +6,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -22,6 +23,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Account", func(t *testing.T) { testAccount(t, open) })
 	t.Run("Session", func(t *testing.T) { testSession(t, open) })
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open) })
+	t.Run("Participant", func(t *testing.T) { testParticipant(t, open) })
+	t.Run("Idea", func(t *testing.T) { testIdea(t, open) })
+	t.Run("Support", func(t *testing.T) { testSupport(t, open) })
 }
 
 // now is a fixed, microsecond-precise instant: both engines keep microseconds.
@@ -33,7 +37,10 @@ func NewConference(slug string) *backend.Conference {
 		Slug: slug, Title: "Konferenz " + slug, Description: "Beschreibung",
 		StartsAt: now.Add(30 * 24 * time.Hour), EndsAt: now.Add(30*24*time.Hour + 8*time.Hour),
 		Venue: "Rathaus", Capacity: 450, Phase: backend.PhaseDraft, JoinCode: backend.NewJoinCode(),
-		CreatedAt: now, UpdatedAt: now,
+		Topics:      []string{"Digitalisierung", "Mobilität"},
+		Departments: []string{"Amt 10 – Hauptamt", "Amt 61 – Stadtplanung"},
+		Anonymity:   backend.AnonymityAllowed,
+		CreatedAt:   now, UpdatedAt: now,
 	}
 }
 
@@ -55,6 +62,45 @@ func MustCreateAccount(tb testing.TB, s backend.Store, email string) *backend.Ac
 		tb.Fatalf("create account %q: %v", email, err)
 	}
 	return a
+}
+
+// MustCreateParticipant saves a member of conf whose browser key hash is key.
+func MustCreateParticipant(tb testing.TB, s backend.Store, conf *backend.Conference, key string) *backend.Participant {
+	tb.Helper()
+	p := &backend.Participant{ConferenceID: conf.ID, KeyHash: key, DisplayName: "Person " + key, Role: backend.RoleParticipant, CreatedAt: now}
+	if len(conf.Departments) > 0 {
+		p.Department = conf.Departments[0]
+	}
+	if err := s.CreateParticipant(context.Background(), p); err != nil {
+		tb.Fatalf("create participant %q: %v", key, err)
+	}
+	return p
+}
+
+// NewIdea returns a valid, unsaved idea in conf; a nil author makes it an
+// imported idea without a participant.
+func NewIdea(conf *backend.Conference, author *backend.Participant, title string) *backend.Idea {
+	i := &backend.Idea{
+		ConferenceID: conf.ID, Title: title, Body: "Beschreibung von " + title,
+		AuthorName: "Import", Status: backend.IdeaNew, CreatedAt: now, UpdatedAt: now,
+	}
+	if author != nil {
+		i.AuthorID, i.AuthorName = &author.ID, author.DisplayName
+	}
+	if len(conf.Topics) > 0 {
+		i.Topic = conf.Topics[0]
+	}
+	return i
+}
+
+// MustCreateIdea saves NewIdea(conf, author, title) and fails the test on error.
+func MustCreateIdea(tb testing.TB, s backend.Store, conf *backend.Conference, author *backend.Participant, title string) *backend.Idea {
+	tb.Helper()
+	i := NewIdea(conf, author, title)
+	if err := s.CreateIdea(context.Background(), i); err != nil {
+		tb.Fatalf("create idea %q: %v", title, err)
+	}
+	return i
 }
 
 // wantCode fails unless err carries the backend error code want.
@@ -96,7 +142,7 @@ func sameConference(tb testing.TB, got, want *backend.Conference) {
 		}
 		*p.g, *p.w = time.Time{}, time.Time{}
 	}
-	if g != w {
+	if !reflect.DeepEqual(g, w) {
 		tb.Fatalf("conference =\n%+v\nwant\n%+v", g, w)
 	}
 }

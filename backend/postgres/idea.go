@@ -1,0 +1,196 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"ideenmarkt/backend"
+)
+
+const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status, hidden,
+	hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at`
+
+// scanIdea reads ideaColumns plus any extra destinations; the times are UTC.
+func scanIdea(row pgx.Row, extra ...any) (*backend.Idea, error) {
+	var i backend.Idea
+	dest := append([]any{&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &i.AuthorID, &i.AuthorName,
+		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.SupportCount, &i.CommentCount,
+		&i.Version, &i.CreatedAt, &i.UpdatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	i.CreatedAt, i.UpdatedAt = i.CreatedAt.UTC(), i.UpdatedAt.UTC()
+	return &i, nil
+}
+
+// CreateIdea inserts i, sets its ID, Version (1) and counts (0) and records
+// the change. An unknown conference, author or merge target is ENOTFOUND
+// (foreign key). CreatedAt and UpdatedAt are stored as given.
+func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
+	var id int64
+	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
+		err := tx.QueryRow(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous,
+			status, hidden, hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 1, $13, $14) RETURNING id`,
+			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, i.AuthorID, i.AuthorName, i.Anonymous,
+			i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CreatedAt, i.UpdatedAt).Scan(&id)
+		if err != nil {
+			return backend.Change{}, wrap(err, "insert idea")
+		}
+		return backend.Change{Entity: backend.EntityIdea, EntityID: id, Op: backend.OpCreate, ConferenceID: i.ConferenceID}, nil
+	})
+	if err != nil {
+		return err
+	}
+	i.ID, i.Version, i.SupportCount, i.CommentCount = id, 1, 0, 0
+	return nil
+}
+
+// FindIdeaByID returns the idea, hidden or merged alike, or ENOTFOUND.
+func (s *Store) FindIdeaByID(ctx context.Context, id int64) (*backend.Idea, error) {
+	i, err := scanIdea(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+` FROM ideas WHERE id = $1`, id))
+	if err != nil {
+		return nil, wrap(err, "find idea")
+	}
+	return i, nil
+}
+
+// ideaOrder maps a sort to its ORDER BY; every order ends in id DESC, so that
+// pages never overlap or skip. SortRandom's factor is bound as factor.
+func ideaOrder(sort backend.IdeaSort, factor string) string {
+	switch sort {
+	case backend.SortSupports:
+		return `support_count DESC, id DESC`
+	case backend.SortComments:
+		return `comment_count DESC, id DESC`
+	case backend.SortRandom:
+		return `((id * ` + factor + `) % ` + strconv.Itoa(backend.RandomOrderModulus) + `), id DESC`
+	}
+	return `created_at DESC, id DESC`
+}
+
+// FindIdeas lists the unmerged ideas of a conference, filtered and sorted as
+// f says, with the total before paging. As in FindConferences, the total
+// comes from a window function, and only a page past the end needs a second
+// query.
+func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend.Idea, int, error) {
+	args := []any{f.ConferenceID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return `$` + strconv.Itoa(len(args))
+	}
+	where := ` WHERE conference_id = $1 AND merged_into_id IS NULL`
+	if !f.IncludeHidden {
+		where += ` AND NOT hidden`
+	}
+	if f.Topic != "" {
+		where += ` AND topic = ` + arg(f.Topic)
+	}
+	if f.Department != "" {
+		where += ` AND department = ` + arg(f.Department)
+	}
+	if f.Status != "" {
+		where += ` AND status = ` + arg(f.Status)
+	}
+	filterArgs := len(args)
+	order := ideaOrder(f.Sort, "")
+	if f.Sort == backend.SortRandom {
+		order = ideaOrder(f.Sort, arg(backend.RandomOrderFactor(f.Seed)))
+	}
+	offset, limit := backend.Page(f.Offset, f.Limit)
+	page := ` ORDER BY ` + order + ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(offset)
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, COUNT(*) OVER () FROM ideas`+where+page, args...)
+	if err != nil {
+		return nil, 0, wrap(err, "list ideas")
+	}
+	defer rows.Close()
+	out := []*backend.Idea{}
+	var total int
+	for rows.Next() {
+		i, err := scanIdea(rows, &total)
+		if err != nil {
+			return nil, 0, wrap(err, "scan idea")
+		}
+		out = append(out, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, wrap(err, "list ideas")
+	}
+	if len(out) == 0 && offset > 0 {
+		if err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM ideas`+where, args[:filterArgs]...).Scan(&total); err != nil {
+			return nil, 0, wrap(err, "count ideas")
+		}
+	}
+	return out, total, nil
+}
+
+// UpdateIdea writes the mutable fields of i if i.Version is current, then
+// bumps i.Version. With keepVersion, the stored text is first copied into
+// idea_versions, dated i.UpdatedAt (when it was replaced); a stale or missing
+// idea copies nothing and rolls back anyway. A stale version is
+// backend.ErrStaleVersion (ECONFLICT); a missing id is ENOTFOUND.
+func (s *Store) UpdateIdea(ctx context.Context, i *backend.Idea, keepVersion bool) error {
+	var version int
+	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
+		if keepVersion {
+			_, err := tx.Exec(ctx, `INSERT INTO idea_versions (idea_id, title, body, topic, department, created_at)
+				SELECT id, title, body, topic, department, $3 FROM ideas WHERE id = $1 AND version = $2`,
+				i.ID, i.Version, i.UpdatedAt)
+			if err != nil {
+				return backend.Change{}, wrap(err, "keep idea version")
+			}
+		}
+		var conferenceID int64
+		err := tx.QueryRow(ctx, `UPDATE ideas SET title = $1, body = $2, topic = $3, department = $4, anonymous = $5, status = $6,
+			hidden = $7, hidden_reason = $8, merged_into_id = $9, version = version + 1, updated_at = $10
+			WHERE id = $11 AND version = $12 RETURNING version, conference_id`,
+			i.Title, i.Body, i.Topic, i.Department, i.Anonymous, i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID,
+			i.UpdatedAt, i.ID, i.Version).Scan(&version, &conferenceID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = $1)`, i.ID).Scan(&exists); err != nil {
+				return backend.Change{}, wrap(err, "check idea")
+			}
+			if !exists {
+				return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Idea not found.")
+			}
+			return backend.Change{}, backend.ErrStaleVersion
+		}
+		if err != nil {
+			return backend.Change{}, wrap(err, "update idea")
+		}
+		return backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+	})
+	if err != nil {
+		return err
+	}
+	i.Version = version
+	return nil
+}
+
+// FindIdeaVersions returns an idea's earlier versions, oldest first; an idea
+// without any, or an unknown one, has none.
+func (s *Store) FindIdeaVersions(ctx context.Context, ideaID int64) ([]backend.IdeaVersion, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, idea_id, title, body, topic, department, created_at FROM idea_versions
+		WHERE idea_id = $1 ORDER BY id`, ideaID)
+	if err != nil {
+		return nil, wrap(err, "list idea versions")
+	}
+	defer rows.Close()
+	out := []backend.IdeaVersion{}
+	for rows.Next() {
+		var v backend.IdeaVersion
+		if err := rows.Scan(&v.ID, &v.IdeaID, &v.Title, &v.Body, &v.Topic, &v.Department, &v.CreatedAt); err != nil {
+			return nil, wrap(err, "scan idea version")
+		}
+		v.CreatedAt = v.CreatedAt.UTC()
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "list idea versions")
+	}
+	return out, nil
+}

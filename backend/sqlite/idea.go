@@ -1,0 +1,175 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+
+	"ideenmarkt/backend"
+)
+
+const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
+	hidden, hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at`
+
+func scanIdea(r rowScanner) (*backend.Idea, error) {
+	var i backend.Idea
+	var author, merged sql.NullInt64
+	var created, updated string
+	if err := r.Scan(&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &author, &i.AuthorName, &i.Anonymous, &i.Status,
+		&i.Hidden, &i.HiddenReason, &merged, &i.SupportCount, &i.CommentCount, &i.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	i.AuthorID, i.MergedIntoID = int64Ptr(author), int64Ptr(merged)
+	var err error
+	if i.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if i.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	return &i, nil
+}
+
+// CreateIdea inserts i with Version 1 and zero counts, and records the change.
+// An unknown conference or author is ENOTFOUND.
+func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
+	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+		err := tx.QueryRowContext(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
+			hidden, hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, ?, ?) RETURNING id`,
+			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, nullInt64(i.AuthorID), i.AuthorName, boolInt(i.Anonymous), i.Status,
+			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)).Scan(&i.ID)
+		if err != nil {
+			return backend.Change{}, wrap(err, "insert idea")
+		}
+		i.Version, i.SupportCount, i.CommentCount = 1, 0, 0
+		return backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpCreate, ConferenceID: i.ConferenceID}, nil
+	})
+}
+
+// FindIdeaByID returns the idea or ENOTFOUND.
+func (s *Store) FindIdeaByID(ctx context.Context, id int64) (*backend.Idea, error) {
+	i, err := scanIdea(s.read.QueryRowContext(ctx, `SELECT `+ideaColumns+` FROM ideas WHERE id = ?`, id))
+	return i, wrap(err, "find idea")
+}
+
+// ideaOrder maps a sort to its ORDER BY clause; every order ends with id DESC
+// so that pages never overlap or skip. SortRandom's factor is bound as the
+// first parameter after the WHERE clause's.
+func ideaOrder(sort backend.IdeaSort) string {
+	switch sort {
+	case backend.SortSupports:
+		return `support_count DESC, id DESC`
+	case backend.SortComments:
+		return `comment_count DESC, id DESC`
+	case backend.SortRandom:
+		return `((id * ?) % ` + strconv.Itoa(backend.RandomOrderModulus) + `), id DESC`
+	default:
+		return `created_at DESC, id DESC`
+	}
+}
+
+// FindIdeas lists a conference's ideas as f says, with the total before paging.
+func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend.Idea, int, error) {
+	where := ` WHERE conference_id = ? AND merged_into_id IS NULL`
+	args := []any{f.ConferenceID}
+	if !f.IncludeHidden {
+		where += ` AND hidden = 0`
+	}
+	if f.Topic != "" {
+		where += ` AND topic = ?`
+		args = append(args, f.Topic)
+	}
+	if f.Department != "" {
+		where += ` AND department = ?`
+		args = append(args, f.Department)
+	}
+	if f.Status != "" {
+		where += ` AND status = ?`
+		args = append(args, f.Status)
+	}
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM ideas`+where, args...).Scan(&total); err != nil {
+		return nil, 0, wrap(err, "count ideas")
+	}
+	if f.Sort == backend.SortRandom {
+		args = append(args, backend.RandomOrderFactor(f.Seed))
+	}
+	offset, limit := backend.Page(f.Offset, f.Limit)
+	args = append(args, limit, offset)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+ideaColumns+` FROM ideas`+where+` ORDER BY `+ideaOrder(f.Sort)+` LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, wrap(err, "list ideas")
+	}
+	defer rows.Close()
+	out := []*backend.Idea{}
+	for rows.Next() {
+		i, err := scanIdea(rows)
+		if err != nil {
+			return nil, 0, wrap(err, "scan idea")
+		}
+		out = append(out, i)
+	}
+	return out, total, wrap(rows.Err(), "list ideas")
+}
+
+// UpdateIdea writes the mutable fields of i if its version is current; with
+// keepVersion it first copies the stored text into idea_versions.
+func (s *Store) UpdateIdea(ctx context.Context, i *backend.Idea, keepVersion bool) error {
+	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+		if keepVersion {
+			// Copies nothing when the id or version does not match; the
+			// UPDATE below then reports which, and the rollback is harmless.
+			_, err := tx.ExecContext(ctx, `INSERT INTO idea_versions (idea_id, title, body, topic, department, created_at)
+				SELECT id, title, body, topic, department, ? FROM ideas WHERE id = ? AND version = ?`,
+				fmtTime(i.UpdatedAt), i.ID, i.Version)
+			if err != nil {
+				return backend.Change{}, wrap(err, "keep idea version")
+			}
+		}
+		var version int
+		var conferenceID int64
+		err := tx.QueryRowContext(ctx, `UPDATE ideas SET title = ?, body = ?, topic = ?, department = ?, anonymous = ?, status = ?,
+			hidden = ?, hidden_reason = ?, merged_into_id = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ? RETURNING version, conference_id`,
+			i.Title, i.Body, i.Topic, i.Department, boolInt(i.Anonymous), i.Status,
+			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), fmtTime(i.UpdatedAt), i.ID, i.Version).Scan(&version, &conferenceID)
+		if err == sql.ErrNoRows {
+			var exists bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = ?)`, i.ID).Scan(&exists); err != nil {
+				return backend.Change{}, wrap(err, "check idea")
+			}
+			if !exists {
+				return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Idea not found.")
+			}
+			return backend.Change{}, backend.ErrStaleVersion
+		}
+		if err != nil {
+			return backend.Change{}, wrap(err, "update idea")
+		}
+		i.Version = version
+		return backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+	})
+}
+
+// FindIdeaVersions returns an idea's earlier versions, oldest first.
+func (s *Store) FindIdeaVersions(ctx context.Context, ideaID int64) ([]backend.IdeaVersion, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, idea_id, title, body, topic, department, created_at FROM idea_versions WHERE idea_id = ? ORDER BY id`, ideaID)
+	if err != nil {
+		return nil, wrap(err, "list idea versions")
+	}
+	defer rows.Close()
+	out := []backend.IdeaVersion{}
+	for rows.Next() {
+		var v backend.IdeaVersion
+		var created string
+		if err := rows.Scan(&v.ID, &v.IdeaID, &v.Title, &v.Body, &v.Topic, &v.Department, &created); err != nil {
+			return nil, wrap(err, "scan idea version")
+		}
+		if v.CreatedAt, err = parseTime(created); err != nil {
+			return nil, wrap(err, "parse idea version")
+		}
+		out = append(out, v)
+	}
+	return out, wrap(rows.Err(), "list idea versions")
+}
