@@ -23,10 +23,13 @@ func NewApp(store Store) *App {
 // storage engines keep, so a value reads back exactly as it was written.
 func (a *App) now() time.Time { return a.Now().UTC().Truncate(time.Microsecond) }
 
-// Actor is who performs a use case: an organiser account, or nobody (a
-// visitor). Participants join later with conference membership.
+// Actor is who performs a use case: an organiser account, a browser that
+// joined conferences as a participant, both, or neither (a visitor).
 type Actor struct {
 	Account *Account
+	// ParticipantKey is the raw participant cookie: the browser's key to its
+	// memberships. Only its hash is stored.
+	ParticipantKey string
 }
 
 // IsOrganizer reports whether the actor is a logged-in organiser.

@@ -1,0 +1,97 @@
+package backend
+
+import (
+	"context"
+	"crypto/subtle"
+)
+
+// member resolves what actor is within conference c.
+func (a *App) member(ctx context.Context, actor Actor, c *Conference) (Member, error) {
+	m := Member{Role: MemberVisitor}
+	if actor.ParticipantKey != "" {
+		p, err := a.Store.FindParticipantByKey(ctx, c.ID, HashToken(actor.ParticipantKey))
+		switch {
+		case err == nil:
+			m.Participant, m.Role = p, MemberParticipant
+			if p.Role == RoleModerator {
+				m.Role = MemberModerator
+			}
+		case ErrorCode(err) != ENOTFOUND:
+			return m, err
+		}
+	}
+	if actor.IsOrganizer() {
+		m.Role = MemberOrganizer
+	}
+	return m, nil
+}
+
+// Membership returns the actor's participant record in a conference, or
+// ENOTFOUND when the browser has not joined it.
+func (a *App) Membership(ctx context.Context, actor Actor, slug string) (*Participant, error) {
+	c, err := a.findVisibleConference(ctx, actor, slug)
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.member(ctx, actor, c)
+	if err != nil {
+		return nil, err
+	}
+	if m.Participant == nil {
+		return nil, Errorf(ENOTFOUND, "You have not joined this conference.")
+	}
+	return m.Participant, nil
+}
+
+// Join makes the actor's browser a participant of a conference, given the
+// right join code. It returns the participant and the browser key to keep in
+// the cookie (a new one if the browser had none). Joining again with the same
+// key updates name and department instead of creating a second membership.
+func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) (*Participant, string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	c, err := a.findVisibleConference(ctx, actor, slug)
+	if err != nil {
+		return nil, "", err
+	}
+	if c.Phase == PhaseDraft || c.Phase == PhaseArchived {
+		return nil, "", Errorf(ECONFLICT, "This conference cannot be joined in its current phase.")
+	}
+	var v Validation
+	if code := NormalizeJoinCode(in.Code); code == "" {
+		v.Add("code", "required", "Bitte den Zugangscode angeben.", "Please enter the join code.")
+	} else if subtle.ConstantTimeCompare([]byte(code), []byte(c.JoinCode)) != 1 {
+		v.Add("code", "wrong", "Der Zugangscode stimmt nicht.", "The join code is not correct.")
+	}
+	if err := in.validate(c); err != nil {
+		v.fields = append(v.fields, err.(*Error).Fields...)
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	key := actor.ParticipantKey
+	if key == "" {
+		key = RandomToken()
+	}
+	p, err := a.Store.FindParticipantByKey(ctx, c.ID, HashToken(key))
+	switch {
+	case err == nil:
+		p.DisplayName, p.Department = in.DisplayName, in.Department
+		if err := a.Store.UpdateParticipant(ctx, p); err != nil {
+			return nil, "", err
+		}
+		return p, key, nil
+	case ErrorCode(err) != ENOTFOUND:
+		return nil, "", err
+	}
+	p = &Participant{ConferenceID: c.ID, KeyHash: HashToken(key), DisplayName: in.DisplayName, Department: in.Department,
+		Role: RoleParticipant, CreatedAt: a.now()}
+	if err := a.Store.CreateParticipant(ctx, p); err != nil {
+		if ErrorCode(err) == ECONFLICT { // a double submit raced us: the other one won
+			p, err = a.Store.FindParticipantByKey(ctx, c.ID, HashToken(key))
+			return p, key, err
+		}
+		return nil, "", err
+	}
+	return p, key, nil
+}
