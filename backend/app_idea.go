@@ -71,7 +71,11 @@ func (a *App) SubmitIdea(ctx context.Context, actor Actor, slug string, in IdeaI
 	i := &Idea{ConferenceID: c.ID, Title: in.Title, Body: in.Body, Topic: in.Topic, Department: in.Department,
 		AuthorID: &author, AuthorName: m.Participant.DisplayName, Anonymous: in.Anonymous, Status: IdeaNew,
 		CreatedAt: now, UpdatedAt: now}
-	if i.Department == "" {
+	if i.Anonymous {
+		// Not even stored: an export or a database dump must not reveal it
+		// either, and a small department could give the author away.
+		i.AuthorName = ""
+	} else if i.Department == "" {
 		i.Department = m.Participant.Department
 	}
 	if err := a.Store.CreateIdea(ctx, i); err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"crypto/subtle"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,7 +51,10 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 // the request anonymous (and clears the cookie); endpoints that need a login
 // then answer 401.
 func (s *Server) loadActor(c *fiber.Ctx) error {
-	actor := backend.Actor{}
+	actor := backend.Actor{ParticipantKey: c.Cookies(participantCookie)}
+	if len(actor.ParticipantKey) > 128 {
+		actor.ParticipantKey = ""
+	}
 	if token := c.Cookies(sessionCookie); token != "" {
 		acc, err := s.app.Authenticate(c.UserContext(), token)
 		switch backend.ErrorCode(err) {
@@ -101,7 +103,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	keys := []string{"ip:" + s.clientIP(c), "email:" + backend.NormalizeEmail(req.Email)}
 	for _, k := range keys {
 		if wait := s.logins.blocked(k); wait > 0 {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))
+			c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
 			return backend.Errorf(backend.ERATELIMIT, "Too many failed logins. Please wait before trying again.")
 		}
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"sync"
 	"time"
 )
@@ -55,6 +56,11 @@ func (r *rateLimiter) fail(key string) {
 		r.hits[key] = w
 	}
 	w.count++
+}
+
+// retryAfter formats a wait for the Retry-After header, rounded up to whole seconds.
+func retryAfter(wait time.Duration) string {
+	return strconv.Itoa(int((wait + time.Second - 1) / time.Second))
 }
 
 // reset forgets key, after a successful login.

@@ -47,6 +47,7 @@ type Server struct {
 	secure  bool
 	origin  string
 	logins  *rateLimiter
+	joins   *rateLimiter
 	metrics *httpMetrics
 }
 
@@ -58,7 +59,7 @@ func New(app *backend.App, opts Options) *Server {
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{app: app, opts: opts, log: opts.Log, logins: newRateLimiter(10, 10*time.Minute)}
+	s := &Server{app: app, opts: opts, log: opts.Log, logins: newRateLimiter(10, 10*time.Minute), joins: newRateLimiter(20, 10*time.Minute)}
 	if u, err := url.Parse(opts.BaseURL); err == nil && u.Host != "" {
 		s.secure = u.Scheme == "https"
 		s.origin = u.Scheme + "://" + u.Host
@@ -109,6 +110,15 @@ func (s *Server) routes() {
 	api.Patch("/conferences/:slug", s.updateConference)
 	api.Post("/conferences/:slug/phase", s.setPhase)
 	api.Post("/conferences/:slug/join-code", s.regenerateJoinCode)
+	api.Post("/conferences/:slug/join", s.join)
+	api.Get("/conferences/:slug/membership", s.membership)
+	api.Get("/conferences/:slug/ideas", s.listIdeas)
+	api.Post("/conferences/:slug/ideas", s.createIdea)
+	api.Get("/ideas/:id", s.getIdea)
+	api.Patch("/ideas/:id", s.updateIdea)
+	api.Get("/ideas/:id/versions", s.ideaVersions)
+	api.Put("/ideas/:id/support", s.setSupport)
+	api.Delete("/ideas/:id/support", s.setSupport)
 	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "No such API endpoint.") })
 
 	s.mountFrontend()

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ideenmarkt/backend"
+)
+
+// participantCookie holds the browser's participant key: long-lived, because
+// an idea market runs for weeks before the conference day.
+const (
+	participantCookie = "ideenmarkt_participant"
+	participantTTL    = 180 * 24 * time.Hour
+)
+
+type participantJSON struct {
+	Participant *backend.Participant `json:"participant"`
+}
+
+// join checks the join code; wrong codes count against the client address like
+// failed logins, so codes cannot be guessed.
+func (s *Server) join(c *fiber.Ctx) error {
+	var in backend.JoinInput
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	key := "join:" + s.clientIP(c)
+	if wait := s.joins.blocked(key); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
+		return backend.Errorf(backend.ERATELIMIT, "Too many wrong join codes. Please wait before trying again.")
+	}
+	p, pkey, err := s.app.Join(c.UserContext(), actorOf(c), c.Params("slug"), in)
+	if err != nil {
+		if hasField(err, "code") {
+			s.joins.fail(key)
+		}
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: participantCookie, Value: pkey, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: s.secure, Expires: time.Now().Add(participantTTL)})
+	return c.JSON(participantJSON{Participant: p})
+}
+
+// membership answers whether this browser joined the conference.
+func (s *Server) membership(c *fiber.Ctx) error {
+	p, err := s.app.Membership(c.UserContext(), actorOf(c), c.Params("slug"))
+	if backend.ErrorCode(err) == backend.ENOTFOUND && p == nil {
+		if _, cerr := s.app.GetConference(c.UserContext(), actorOf(c), c.Params("slug")); cerr != nil {
+			return cerr
+		}
+		return c.JSON(participantJSON{})
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(participantJSON{Participant: p})
+}
+
+func hasField(err error, field string) bool {
+	var be *backend.Error
+	if !errors.As(err, &be) {
+		return false
+	}
+	for _, f := range be.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
