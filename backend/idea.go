@@ -15,24 +15,25 @@ const (
 
 // Idea is a proposal in a conference's idea market.
 type Idea struct {
-	ID           int64      `json:"id"`
-	ConferenceID int64      `json:"conferenceId"`
-	Title        string     `json:"title"`
-	Body         string     `json:"body"` // Markdown subset, rendered safely by the client
-	Topic        string     `json:"topic"`
-	Department   string     `json:"department"`
-	AuthorID     *int64     `json:"-"`          // the participant; never exposed for anonymous ideas
-	AuthorName   string     `json:"authorName"` // display name at submission, or the import's author
-	Anonymous    bool       `json:"anonymous"`
-	Status       IdeaStatus `json:"status"`
-	Hidden       bool       `json:"hidden"`
-	HiddenReason string     `json:"hiddenReason,omitempty"`
-	MergedIntoID *int64     `json:"mergedIntoId,omitempty"`
-	SupportCount int        `json:"supportCount"`
-	CommentCount int        `json:"commentCount"`
-	Version      int        `json:"version"`
-	CreatedAt    time.Time  `json:"createdAt"`
-	UpdatedAt    time.Time  `json:"updatedAt"`
+	ID             int64      `json:"id"`
+	ConferenceID   int64      `json:"conferenceId"`
+	Title          string     `json:"title"`
+	Body           string     `json:"body"` // Markdown subset, rendered safely by the client
+	Topic          string     `json:"topic"`
+	Department     string     `json:"department"`
+	AuthorID       *int64     `json:"-"`          // the participant; never exposed for anonymous ideas
+	AuthorName     string     `json:"authorName"` // display name at submission, or the import's author
+	Anonymous      bool       `json:"anonymous"`
+	Status         IdeaStatus `json:"status"`
+	Hidden         bool       `json:"hidden"`
+	HiddenReason   string     `json:"hiddenReason,omitempty"`
+	MergedIntoID   *int64     `json:"mergedIntoId,omitempty"`
+	CommentsLocked bool       `json:"commentsLocked"`
+	SupportCount   int        `json:"supportCount"`
+	CommentCount   int        `json:"commentCount"`
+	Version        int        `json:"version"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	UpdatedAt      time.Time  `json:"updatedAt"`
 }
 
 // IdeaVersion is an idea's text before an edit; moderators can read them.

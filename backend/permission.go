@@ -26,6 +26,7 @@ const (
 	ActEditIdea   Action = "edit_idea" // one's own, or any for moderators
 	ActSupport    Action = "support"
 	ActModerate   Action = "moderate"
+	ActComment    Action = "comment" // write, edit or delete one's own comments
 )
 
 // Permit decides whether m may perform act in conference c, on idea i where
@@ -92,6 +93,19 @@ func Permit(m Member, c *Conference, act Action, i *Idea) error {
 		}
 		if i.MergedIntoID != nil {
 			return Errorf(ECONFLICT, "This idea was merged into another one; support that one instead.")
+		}
+	case ActComment:
+		if m.Participant == nil {
+			return Errorf(EFORBIDDEN, "Join the conference to comment.")
+		}
+		if c.Phase != PhaseIdeas && c.Phase != PhaseLive {
+			return Errorf(ECONFLICT, "Comments are closed in this phase.")
+		}
+		if i.MergedIntoID != nil {
+			return Errorf(ECONFLICT, "This idea was merged into another one; comment there instead.")
+		}
+		if i.CommentsLocked && m.Role < MemberModerator {
+			return Errorf(ECONFLICT, "Comments on this idea are locked.")
 		}
 	default:
 		return Errorf(EFORBIDDEN, "Unknown action.")

@@ -50,6 +50,7 @@ func TestPermitMatrix(t *testing.T) {
 	hidden := &backend.Idea{ID: 11, ConferenceID: 7, AuthorID: &authorID, Hidden: true}
 	foreign := &backend.Idea{ID: 12, ConferenceID: 8, AuthorID: &authorID}
 	merged := &backend.Idea{ID: 13, ConferenceID: 7, AuthorID: &authorID, MergedIntoID: &visible.ID}
+	locked := &backend.Idea{ID: 14, ConferenceID: 7, AuthorID: &authorID, CommentsLocked: true}
 
 	type row struct {
 		phase  backend.Phase
@@ -75,6 +76,11 @@ func TestPermitMatrix(t *testing.T) {
 		{backend.PhaseIdeas, backend.ActSupport, merged, want{unauth, confl, confl, confl, forb}},
 		{backend.PhaseIdeas, backend.ActSupport, foreign, want{nf, nf, nf, nf, nf}},
 		{backend.PhaseIdeas, backend.ActModerate, visible, want{unauth, forb, forb, ok, ok}},
+		{backend.PhaseIdeas, backend.ActComment, visible, want{unauth, ok, ok, ok, forb}},
+		{backend.PhaseIdeas, backend.ActComment, hidden, want{nf, nf, ok, ok, forb}},
+		{backend.PhaseIdeas, backend.ActComment, locked, want{unauth, confl, confl, ok, forb}},
+		{backend.PhaseIdeas, backend.ActComment, merged, want{unauth, confl, confl, confl, forb}},
+		{backend.PhaseIdeas, backend.ActComment, foreign, want{nf, nf, nf, nf, nf}},
 		// The conference day: no new ideas (unless late ideas), supports still count.
 		{backend.PhaseLive, backend.ActSubmitIdea, nil, want{unauth, confl, confl, confl, forb}},
 		{backend.PhaseLive, backend.ActEditIdea, visible, want{unauth, forb, confl, ok, ok}},
@@ -82,13 +88,14 @@ func TestPermitMatrix(t *testing.T) {
 		// Afterwards: read-only for participants.
 		{backend.PhaseClosed, backend.ActSupport, visible, want{unauth, confl, confl, confl, forb}},
 		{backend.PhaseClosed, backend.ActModerate, visible, want{unauth, forb, forb, ok, ok}},
+		{backend.PhaseClosed, backend.ActComment, visible, want{unauth, confl, confl, confl, forb}},
 		{backend.PhaseArchived, backend.ActModerate, visible, want{unauth, forb, forb, confl, confl}},
 		{backend.PhaseArchived, backend.ActEditIdea, visible, want{unauth, forb, confl, confl, confl}},
 		{backend.PhaseArchived, backend.ActViewIdeas, visible, want{ok, ok, ok, ok, ok}},
 	}
 	for _, r := range rows {
 		for n, rc := range roleCases {
-			name := fmt.Sprintf("%s/%s/%s/%s", r.phase, r.act, ideaLabel(r.idea, visible, hidden, foreign, merged), rc.name)
+			name := fmt.Sprintf("%s/%s/%s/%s", r.phase, r.act, ideaLabel(r.idea, visible, hidden, foreign, merged, locked), rc.name)
 			t.Run(name, func(t *testing.T) {
 				c := &backend.Conference{ID: 7, Phase: r.phase}
 				got := backend.ErrorCode(backend.Permit(rc.member(author, other), c, r.act, r.idea))
@@ -117,7 +124,7 @@ func TestPermitLateIdeas(t *testing.T) {
 	}
 }
 
-func ideaLabel(i, visible, hidden, foreign, merged *backend.Idea) string {
+func ideaLabel(i, visible, hidden, foreign, merged, locked *backend.Idea) string {
 	switch i {
 	case nil:
 		return "conference"
@@ -129,6 +136,8 @@ func ideaLabel(i, visible, hidden, foreign, merged *backend.Idea) string {
 		return "other-conference-idea"
 	case merged:
 		return "merged-idea"
+	case locked:
+		return "locked-idea"
 	}
 	return "?"
 }

@@ -62,7 +62,7 @@ type Store interface {
 	// only with IncludeHidden; merged ideas are never listed.
 	FindIdeas(ctx context.Context, f IdeaFilter) ([]*Idea, int, error)
 	// UpdateIdea writes Title, Body, Topic, Department, Anonymous, Status,
-	// Hidden, HiddenReason and MergedIntoID if the stored Version equals
+	// Hidden, HiddenReason, MergedIntoID and CommentsLocked if the stored Version equals
 	// i.Version, then increments i.Version (stale: ECONFLICT). With
 	// keepVersion, the stored title, body, topic and department are first
 	// copied into an IdeaVersion, in the same transaction.
@@ -77,6 +77,18 @@ type Store interface {
 	SetSupport(ctx context.Context, ideaID, participantID int64, on bool, at time.Time) (int, error)
 	// SupportedBy returns which of ideaIDs the participant supports.
 	SupportedBy(ctx context.Context, participantID int64, ideaIDs []int64) (map[int64]bool, error)
+
+	// CreateComment inserts c, sets its ID and, in the same transaction, sets
+	// the idea's CommentCount to its number of comments that are neither
+	// deleted nor hidden. An unknown idea, parent or author is ENOTFOUND.
+	CreateComment(ctx context.Context, c *Comment) error
+	FindCommentByID(ctx context.Context, id int64) (*Comment, error)
+	// FindComments returns all comments of an idea (hidden and deleted ones
+	// included; the App decides what to show), oldest first by id.
+	FindComments(ctx context.Context, ideaID int64) ([]*Comment, error)
+	// UpdateComment writes Body, Hidden, HiddenReason, Deleted and UpdatedAt
+	// and recounts the idea's CommentCount as CreateComment does.
+	UpdateComment(ctx context.Context, c *Comment) error
 
 	// CountAccounts returns how many accounts exist (zero means first start).
 	CountAccounts(ctx context.Context) (int, error)
@@ -121,6 +133,7 @@ const (
 	EntityAccount     = "account"
 	EntityParticipant = "participant"
 	EntityIdea        = "idea"
+	EntityComment     = "comment"
 
 	OpCreate = "create"
 	OpUpdate = "update"

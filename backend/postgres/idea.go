@@ -11,13 +11,13 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status, hidden,
-	hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at`
+	hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at`
 
 // scanIdea reads ideaColumns plus any extra destinations; the times are UTC.
 func scanIdea(row pgx.Row, extra ...any) (*backend.Idea, error) {
 	var i backend.Idea
 	dest := append([]any{&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &i.AuthorID, &i.AuthorName,
-		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.SupportCount, &i.CommentCount,
+		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.CommentsLocked, &i.SupportCount, &i.CommentCount,
 		&i.Version, &i.CreatedAt, &i.UpdatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
@@ -33,10 +33,10 @@ func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 	var id int64
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
 		err := tx.QueryRow(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous,
-			status, hidden, hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 1, $13, $14) RETURNING id`,
+			status, hidden, hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, 1, $14, $15) RETURNING id`,
 			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, i.AuthorID, i.AuthorName, i.Anonymous,
-			i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CreatedAt, i.UpdatedAt).Scan(&id)
+			i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked, i.CreatedAt, i.UpdatedAt).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert idea")
 		}
@@ -145,10 +145,10 @@ func (s *Store) UpdateIdea(ctx context.Context, i *backend.Idea, keepVersion boo
 		}
 		var conferenceID int64
 		err := tx.QueryRow(ctx, `UPDATE ideas SET title = $1, body = $2, topic = $3, department = $4, anonymous = $5, status = $6,
-			hidden = $7, hidden_reason = $8, merged_into_id = $9, version = version + 1, updated_at = $10
-			WHERE id = $11 AND version = $12 RETURNING version, conference_id`,
+			hidden = $7, hidden_reason = $8, merged_into_id = $9, comments_locked = $10, version = version + 1, updated_at = $11
+			WHERE id = $12 AND version = $13 RETURNING version, conference_id`,
 			i.Title, i.Body, i.Topic, i.Department, i.Anonymous, i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID,
-			i.UpdatedAt, i.ID, i.Version).Scan(&version, &conferenceID)
+			i.CommentsLocked, i.UpdatedAt, i.ID, i.Version).Scan(&version, &conferenceID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = $1)`, i.ID).Scan(&exists); err != nil {

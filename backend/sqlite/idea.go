@@ -9,14 +9,14 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-	hidden, hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at`
+	hidden, hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at`
 
 func scanIdea(r rowScanner) (*backend.Idea, error) {
 	var i backend.Idea
 	var author, merged sql.NullInt64
 	var created, updated string
 	if err := r.Scan(&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &author, &i.AuthorName, &i.Anonymous, &i.Status,
-		&i.Hidden, &i.HiddenReason, &merged, &i.SupportCount, &i.CommentCount, &i.Version, &created, &updated); err != nil {
+		&i.Hidden, &i.HiddenReason, &merged, &i.CommentsLocked, &i.SupportCount, &i.CommentCount, &i.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	i.AuthorID, i.MergedIntoID = int64Ptr(author), int64Ptr(merged)
@@ -35,10 +35,10 @@ func scanIdea(r rowScanner) (*backend.Idea, error) {
 func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
 		err := tx.QueryRowContext(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-			hidden, hidden_reason, merged_into_id, support_count, comment_count, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, ?, ?) RETURNING id`,
+			hidden, hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, ?, ?) RETURNING id`,
 			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, nullInt64(i.AuthorID), i.AuthorName, boolInt(i.Anonymous), i.Status,
-			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)).Scan(&i.ID)
+			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)).Scan(&i.ID)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert idea")
 		}
@@ -130,10 +130,10 @@ func (s *Store) UpdateIdea(ctx context.Context, i *backend.Idea, keepVersion boo
 		var version int
 		var conferenceID int64
 		err := tx.QueryRowContext(ctx, `UPDATE ideas SET title = ?, body = ?, topic = ?, department = ?, anonymous = ?, status = ?,
-			hidden = ?, hidden_reason = ?, merged_into_id = ?, version = version + 1, updated_at = ?
+			hidden = ?, hidden_reason = ?, merged_into_id = ?, comments_locked = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ? RETURNING version, conference_id`,
 			i.Title, i.Body, i.Topic, i.Department, boolInt(i.Anonymous), i.Status,
-			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), fmtTime(i.UpdatedAt), i.ID, i.Version).Scan(&version, &conferenceID)
+			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtTime(i.UpdatedAt), i.ID, i.Version).Scan(&version, &conferenceID)
 		if err == sql.ErrNoRows {
 			var exists bool
 			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = ?)`, i.ID).Scan(&exists); err != nil {

@@ -74,7 +74,7 @@ func testIdea(t *testing.T, open Opener) {
 		i.Title, i.Body = "Zweiter Titel – überarbeitet", "Neuer Text\nmit 'Zitat'"
 		i.Topic, i.Department, i.Anonymous = "Digitalisierung", "Amt 10 – Hauptamt", true
 		i.Status, i.Hidden, i.HiddenReason = backend.IdeaMerged, true, "Doppelt <eingereicht>"
-		i.MergedIntoID = &other.ID
+		i.MergedIntoID, i.CommentsLocked = &other.ID, true
 		i.UpdatedAt = now.Add(time.Minute)
 		mustNoErr(t, s.UpdateIdea(t.Context(), i, false), "update")
 		if i.Version != 2 {
@@ -84,7 +84,7 @@ func testIdea(t *testing.T, open Opener) {
 		mustNoErr(t, err, "find")
 		sameIdea(t, got, i)
 
-		i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID = statusDone, false, "", nil
+		i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked = statusDone, false, "", nil, false
 		mustNoErr(t, s.UpdateIdea(t.Context(), i, false), "update back")
 		got, err = s.FindIdeaByID(t.Context(), i.ID)
 		mustNoErr(t, err, "find after second update")

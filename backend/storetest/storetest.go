@@ -26,6 +26,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Participant", func(t *testing.T) { testParticipant(t, open) })
 	t.Run("Idea", func(t *testing.T) { testIdea(t, open) })
 	t.Run("Support", func(t *testing.T) { testSupport(t, open) })
+	t.Run("Comment", func(t *testing.T) { testComment(t, open) })
 }
 
 // now is a fixed, microsecond-precise instant: both engines keep microseconds.

@@ -119,6 +119,10 @@ func (s *Server) routes() {
 	api.Get("/ideas/:id/versions", s.ideaVersions)
 	api.Put("/ideas/:id/support", s.setSupport)
 	api.Delete("/ideas/:id/support", s.setSupport)
+	api.Get("/ideas/:id/comments", s.listComments)
+	api.Post("/ideas/:id/comments", s.createComment)
+	api.Patch("/comments/:id", s.updateComment)
+	api.Delete("/comments/:id", s.deleteComment)
 	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "No such API endpoint.") })
 
 	s.mountFrontend()
