@@ -162,12 +162,12 @@ func (a *App) UpdateIdea(ctx context.Context, actor Actor, id int64, upd IdeaUpd
 	if err := in.validate(c); err != nil {
 		return IdeaView{}, err
 	}
-	if in.Title == i.Title && in.Body == i.Body && in.Topic == i.Topic && in.Department == i.Department {
-		return viewIdea(m, c, i, false), nil
-	}
-	i.Title, i.Body, i.Topic, i.Department, i.UpdatedAt = in.Title, in.Body, in.Topic, in.Department, a.now()
-	if err := a.Store.UpdateIdea(ctx, i, true); err != nil {
-		return IdeaView{}, err
+	changed := in.Title != i.Title || in.Body != i.Body || in.Topic != i.Topic || in.Department != i.Department
+	if changed {
+		i.Title, i.Body, i.Topic, i.Department, i.UpdatedAt = in.Title, in.Body, in.Topic, in.Department, a.now()
+		if err := a.Store.UpdateIdea(ctx, i, true); err != nil {
+			return IdeaView{}, err
+		}
 	}
 	supported, err := a.supported(ctx, m, []*Idea{i})
 	if err != nil {
