@@ -19,6 +19,7 @@ type Comment struct {
 	Hidden       bool      `json:"hidden"`
 	HiddenReason string    `json:"hiddenReason,omitempty"`
 	Deleted      bool      `json:"deleted"`
+	Reviewed     bool      `json:"reviewed"`
 	CreatedAt    time.Time `json:"createdAt"`
 	UpdatedAt    time.Time `json:"updatedAt"`
 }

@@ -29,6 +29,8 @@ type Idea struct {
 	HiddenReason   string     `json:"hiddenReason,omitempty"`
 	MergedIntoID   *int64     `json:"mergedIntoId,omitempty"`
 	CommentsLocked bool       `json:"commentsLocked"`
+	Tags           []string   `json:"tags"`     // set by moderators; never nil when read from a store
+	Reviewed       bool       `json:"reviewed"` // a moderator has looked at it (leaves the queue)
 	SupportCount   int        `json:"supportCount"`
 	CommentCount   int        `json:"commentCount"`
 	Version        int        `json:"version"`
@@ -65,6 +67,7 @@ type IdeaFilter struct {
 	Department    string
 	Status        IdeaStatus
 	IncludeHidden bool // moderators see hidden ideas
+	Unreviewed    bool // only ideas no moderator has reviewed yet (the queue)
 	Sort          IdeaSort
 	Seed          int64 // for SortRandom: the same seed gives the same order
 	Offset, Limit int

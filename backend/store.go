@@ -62,7 +62,7 @@ type Store interface {
 	// only with IncludeHidden; merged ideas are never listed.
 	FindIdeas(ctx context.Context, f IdeaFilter) ([]*Idea, int, error)
 	// UpdateIdea writes Title, Body, Topic, Department, Anonymous, Status,
-	// Hidden, HiddenReason, MergedIntoID and CommentsLocked if the stored Version equals
+	// Hidden, HiddenReason, MergedIntoID, CommentsLocked, Tags and Reviewed if the stored Version equals
 	// i.Version, then increments i.Version (stale: ECONFLICT). With
 	// keepVersion, the stored title, body, topic and department are first
 	// copied into an IdeaVersion, in the same transaction.
@@ -86,9 +86,29 @@ type Store interface {
 	// FindComments returns all comments of an idea (hidden and deleted ones
 	// included; the App decides what to show), oldest first by id.
 	FindComments(ctx context.Context, ideaID int64) ([]*Comment, error)
-	// UpdateComment writes Body, Hidden, HiddenReason, Deleted and UpdatedAt
+	// UpdateComment writes Body, Hidden, HiddenReason, Deleted, Reviewed and UpdatedAt
 	// and recounts the idea's CommentCount as CreateComment does.
 	UpdateComment(ctx context.Context, c *Comment) error
+
+	// FindUnreviewedComments returns the comments of a conference's ideas
+	// that no moderator has reviewed and that are not deleted, oldest first.
+	FindUnreviewedComments(ctx context.Context, conferenceID int64) ([]*Comment, error)
+
+	// CreateReport stores a report and sets its ID; the same participant
+	// reporting the same entity again is ECONFLICT. Records a change with
+	// Entity "report".
+	CreateReport(ctx context.Context, r *Report) error
+	// FindReports lists a conference's reports by id; openOnly leaves out
+	// resolved ones.
+	FindReports(ctx context.Context, conferenceID int64, openOnly bool) ([]*Report, error)
+	// Moderate applies a ModerationChange in one transaction: the idea and/or
+	// comment write (with the same checks, counts and change rows as
+	// UpdateIdea without keepVersion and UpdateComment), the audit entry
+	// (its ID is set), and the report resolution. Any failure writes nothing.
+	Moderate(ctx context.Context, m *ModerationChange) error
+	// FindAuditLog lists a conference's audit entries, newest first, with
+	// the total before paging.
+	FindAuditLog(ctx context.Context, conferenceID int64, offset, limit int) ([]*AuditEntry, int, error)
 
 	// CountAccounts returns how many accounts exist (zero means first start).
 	CountAccounts(ctx context.Context) (int, error)
@@ -134,6 +154,7 @@ const (
 	EntityParticipant = "participant"
 	EntityIdea        = "idea"
 	EntityComment     = "comment"
+	EntityReport      = "report"
 
 	OpCreate = "create"
 	OpUpdate = "update"

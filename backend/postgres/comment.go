@@ -9,13 +9,13 @@ import (
 	"ideenmarkt/backend"
 )
 
-const commentColumns = `id, idea_id, parent_id, author_id, author_name, body, hidden, hidden_reason, deleted, created_at, updated_at`
+const commentColumns = `id, idea_id, parent_id, author_id, author_name, body, hidden, hidden_reason, deleted, reviewed, created_at, updated_at`
 
 // scanComment reads commentColumns; the times are UTC.
 func scanComment(row pgx.Row) (*backend.Comment, error) {
 	var c backend.Comment
 	if err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorID, &c.AuthorName, &c.Body, &c.Hidden, &c.HiddenReason, &c.Deleted,
-		&c.CreatedAt, &c.UpdatedAt); err != nil {
+		&c.Reviewed, &c.CreatedAt, &c.UpdatedAt); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
@@ -48,9 +48,9 @@ func (s *Store) CreateComment(ctx context.Context, c *backend.Comment) error {
 			return backend.Change{}, wrap(err, "lock idea")
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO comments (idea_id, parent_id, author_id, author_name, body, hidden, hidden_reason, deleted,
-			created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			reviewed, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			c.IdeaID, c.ParentID, c.AuthorID, c.AuthorName, c.Body, c.Hidden, c.HiddenReason, c.Deleted,
-			c.CreatedAt, c.UpdatedAt).Scan(&id)
+			c.Reviewed, c.CreatedAt, c.UpdatedAt).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert comment")
 		}
@@ -97,29 +97,35 @@ func (s *Store) FindComments(ctx context.Context, ideaID int64) ([]*backend.Comm
 	return out, nil
 }
 
-// UpdateComment writes Body, Hidden, HiddenReason, Deleted and UpdatedAt,
-// recounts the idea's comments and records the change under the idea's
-// conference. As in CreateComment, the idea row is locked before anything is
-// written. A missing id is ENOTFOUND.
+// UpdateComment writes Body, Hidden, HiddenReason, Deleted, Reviewed and
+// UpdatedAt, recounts the idea's comments and records the change under the
+// idea's conference. As in CreateComment, the idea row is locked before
+// anything is written. A missing id is ENOTFOUND.
 func (s *Store) UpdateComment(ctx context.Context, c *backend.Comment) error {
 	return s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
-		var ideaID, conferenceID int64
-		err := tx.QueryRow(ctx, `SELECT i.id, i.conference_id FROM comments c JOIN ideas i ON i.id = c.idea_id
-			WHERE c.id = $1 FOR NO KEY UPDATE OF i`, c.ID).Scan(&ideaID, &conferenceID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Comment not found.")
-		}
-		if err != nil {
-			return backend.Change{}, wrap(err, "lock idea")
-		}
-		_, err = tx.Exec(ctx, `UPDATE comments SET body = $1, hidden = $2, hidden_reason = $3, deleted = $4, updated_at = $5 WHERE id = $6`,
-			c.Body, c.Hidden, c.HiddenReason, c.Deleted, c.UpdatedAt, c.ID)
-		if err != nil {
-			return backend.Change{}, wrap(err, "update comment")
-		}
-		if err := recountComments(ctx, tx, ideaID); err != nil {
-			return backend.Change{}, err
-		}
-		return backend.Change{Entity: backend.EntityComment, EntityID: c.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+		return updateComment(ctx, tx, c)
 	})
+}
+
+// updateComment is UpdateComment inside tx; it returns the change to record.
+func updateComment(ctx context.Context, tx pgx.Tx, c *backend.Comment) (backend.Change, error) {
+	var ideaID, conferenceID int64
+	err := tx.QueryRow(ctx, `SELECT i.id, i.conference_id FROM comments c JOIN ideas i ON i.id = c.idea_id
+		WHERE c.id = $1 FOR NO KEY UPDATE OF i`, c.ID).Scan(&ideaID, &conferenceID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Comment not found.")
+	}
+	if err != nil {
+		return backend.Change{}, wrap(err, "lock idea")
+	}
+	_, err = tx.Exec(ctx, `UPDATE comments SET body = $1, hidden = $2, hidden_reason = $3, deleted = $4, reviewed = $5, updated_at = $6
+		WHERE id = $7`,
+		c.Body, c.Hidden, c.HiddenReason, c.Deleted, c.Reviewed, c.UpdatedAt, c.ID)
+	if err != nil {
+		return backend.Change{}, wrap(err, "update comment")
+	}
+	if err := recountComments(ctx, tx, ideaID); err != nil {
+		return backend.Change{}, err
+	}
+	return backend.Change{Entity: backend.EntityComment, EntityID: c.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
 }

@@ -11,17 +11,18 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status, hidden,
-	hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at`
+	hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version, created_at, updated_at`
 
 // scanIdea reads ideaColumns plus any extra destinations; the times are UTC.
 func scanIdea(row pgx.Row, extra ...any) (*backend.Idea, error) {
 	var i backend.Idea
 	dest := append([]any{&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &i.AuthorID, &i.AuthorName,
-		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.CommentsLocked, &i.SupportCount, &i.CommentCount,
+		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.CommentsLocked, &i.Tags, &i.Reviewed, &i.SupportCount, &i.CommentCount,
 		&i.Version, &i.CreatedAt, &i.UpdatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
+	i.Tags = list(i.Tags)
 	i.CreatedAt, i.UpdatedAt = i.CreatedAt.UTC(), i.UpdatedAt.UTC()
 	return &i, nil
 }
@@ -33,10 +34,12 @@ func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 	var id int64
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
 		err := tx.QueryRow(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous,
-			status, hidden, hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, 1, $14, $15) RETURNING id`,
+			status, hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version,
+			created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, 0, 1, $16, $17) RETURNING id`,
 			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, i.AuthorID, i.AuthorName, i.Anonymous,
-			i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked, i.CreatedAt, i.UpdatedAt).Scan(&id)
+			i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked, list(i.Tags), i.Reviewed,
+			i.CreatedAt, i.UpdatedAt).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert idea")
 		}
@@ -46,6 +49,7 @@ func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 		return err
 	}
 	i.ID, i.Version, i.SupportCount, i.CommentCount = id, 1, 0, 0
+	i.Tags = list(i.Tags)
 	return nil
 }
 
@@ -95,6 +99,9 @@ func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend
 	if f.Status != "" {
 		where += ` AND status = ` + arg(f.Status)
 	}
+	if f.Unreviewed {
+		where += ` AND NOT reviewed`
+	}
 	filterArgs := len(args)
 	order := ideaOrder(f.Sort, "")
 	if f.Sort == backend.SortRandom {
@@ -135,40 +142,53 @@ func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend
 func (s *Store) UpdateIdea(ctx context.Context, i *backend.Idea, keepVersion bool) error {
 	var version int
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
-		if keepVersion {
-			_, err := tx.Exec(ctx, `INSERT INTO idea_versions (idea_id, title, body, topic, department, created_at)
-				SELECT id, title, body, topic, department, $3 FROM ideas WHERE id = $1 AND version = $2`,
-				i.ID, i.Version, i.UpdatedAt)
-			if err != nil {
-				return backend.Change{}, wrap(err, "keep idea version")
-			}
-		}
-		var conferenceID int64
-		err := tx.QueryRow(ctx, `UPDATE ideas SET title = $1, body = $2, topic = $3, department = $4, anonymous = $5, status = $6,
-			hidden = $7, hidden_reason = $8, merged_into_id = $9, comments_locked = $10, version = version + 1, updated_at = $11
-			WHERE id = $12 AND version = $13 RETURNING version, conference_id`,
-			i.Title, i.Body, i.Topic, i.Department, i.Anonymous, i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID,
-			i.CommentsLocked, i.UpdatedAt, i.ID, i.Version).Scan(&version, &conferenceID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = $1)`, i.ID).Scan(&exists); err != nil {
-				return backend.Change{}, wrap(err, "check idea")
-			}
-			if !exists {
-				return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Idea not found.")
-			}
-			return backend.Change{}, backend.ErrStaleVersion
-		}
-		if err != nil {
-			return backend.Change{}, wrap(err, "update idea")
-		}
-		return backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+		var ch backend.Change
+		var err error
+		version, ch, err = updateIdea(ctx, tx, i, keepVersion)
+		return ch, err
 	})
 	if err != nil {
 		return err
 	}
 	i.Version = version
+	i.Tags = list(i.Tags)
 	return nil
+}
+
+// updateIdea is UpdateIdea inside tx: it returns the new version and the
+// change to record, and leaves i unchanged, so that a rollback later in the
+// transaction leaves the caller's idea as it was.
+func updateIdea(ctx context.Context, tx pgx.Tx, i *backend.Idea, keepVersion bool) (int, backend.Change, error) {
+	if keepVersion {
+		_, err := tx.Exec(ctx, `INSERT INTO idea_versions (idea_id, title, body, topic, department, created_at)
+			SELECT id, title, body, topic, department, $3 FROM ideas WHERE id = $1 AND version = $2`,
+			i.ID, i.Version, i.UpdatedAt)
+		if err != nil {
+			return 0, backend.Change{}, wrap(err, "keep idea version")
+		}
+	}
+	var version int
+	var conferenceID int64
+	err := tx.QueryRow(ctx, `UPDATE ideas SET title = $1, body = $2, topic = $3, department = $4, anonymous = $5, status = $6,
+		hidden = $7, hidden_reason = $8, merged_into_id = $9, comments_locked = $10, tags = $11, reviewed = $12,
+		version = version + 1, updated_at = $13
+		WHERE id = $14 AND version = $15 RETURNING version, conference_id`,
+		i.Title, i.Body, i.Topic, i.Department, i.Anonymous, i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID,
+		i.CommentsLocked, list(i.Tags), i.Reviewed, i.UpdatedAt, i.ID, i.Version).Scan(&version, &conferenceID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = $1)`, i.ID).Scan(&exists); err != nil {
+			return 0, backend.Change{}, wrap(err, "check idea")
+		}
+		if !exists {
+			return 0, backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Idea not found.")
+		}
+		return 0, backend.Change{}, backend.ErrStaleVersion
+	}
+	if err != nil {
+		return 0, backend.Change{}, wrap(err, "update idea")
+	}
+	return version, backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
 }
 
 // FindIdeaVersions returns an idea's earlier versions, oldest first; an idea

@@ -128,20 +128,42 @@ func (s *Store) Subscribe() (<-chan struct{}, func()) { return s.signal.Subscrib
 // A zero Change from fn means that nothing changed: the transaction commits
 // without a change row and nobody is notified.
 func (s *Store) inChangeTx(ctx context.Context, fn func(tx pgx.Tx) (backend.Change, error)) error {
+	return s.inChangesTx(ctx, func(tx pgx.Tx) ([]backend.Change, error) {
+		ch, err := fn(tx)
+		if err != nil || ch == (backend.Change{}) {
+			return nil, err
+		}
+		return []backend.Change{ch}, nil
+	})
+}
+
+// inChangesTx is inChangeTx for transactions that change several entities:
+// every change fn returns is recorded under one advisory lock, with one
+// NOTIFY, and local subscribers are woken once after commit. An empty slice
+// means nothing changed; zero Changes in it are skipped.
+func (s *Store) inChangesTx(ctx context.Context, fn func(tx pgx.Tx) ([]backend.Change, error)) error {
 	recorded := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		ch, err := fn(tx)
+		chs, err := fn(tx)
 		if err != nil {
 			return err
 		}
-		if ch == (backend.Change{}) {
+		b := &pgx.Batch{}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		for _, ch := range chs {
+			if ch == (backend.Change{}) {
+				continue
+			}
+			if b.Len() == 0 {
+				b.Queue(`SELECT pg_advisory_xact_lock($1)`, changeLockKey)
+			}
+			b.Queue(`INSERT INTO changes (entity, entity_id, op, conference_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				ch.Entity, ch.EntityID, ch.Op, ch.ConferenceID, now)
+		}
+		if b.Len() == 0 {
 			return nil
 		}
 		recorded = true
-		b := &pgx.Batch{}
-		b.Queue(`SELECT pg_advisory_xact_lock($1)`, changeLockKey)
-		b.Queue(`INSERT INTO changes (entity, entity_id, op, conference_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			ch.Entity, ch.EntityID, ch.Op, ch.ConferenceID, time.Now().UTC().Truncate(time.Microsecond))
 		// Delivered to every listener at commit, and not at all on rollback.
 		b.Queue(`SELECT pg_notify($1, '')`, notifyChannel)
 		return wrap(tx.SendBatch(ctx, b).Close(), "record change")
@@ -221,6 +243,8 @@ func conflictMessage(constraint string) string {
 		return "An account with this e-mail address already exists."
 	case "participants_key":
 		return "This browser has already joined this conference."
+	case "reports_once":
+		return "You have already reported this."
 	}
 	return "This entry already exists."
 }

@@ -7,13 +7,13 @@ import (
 	"ideenmarkt/backend"
 )
 
-const commentColumns = `id, idea_id, parent_id, author_id, author_name, body, hidden, hidden_reason, deleted, created_at, updated_at`
+const commentColumns = `id, idea_id, parent_id, author_id, author_name, body, hidden, hidden_reason, deleted, reviewed, created_at, updated_at`
 
 func scanComment(r rowScanner) (*backend.Comment, error) {
 	var c backend.Comment
 	var parent, author sql.NullInt64
 	var created, updated string
-	if err := r.Scan(&c.ID, &c.IdeaID, &parent, &author, &c.AuthorName, &c.Body, &c.Hidden, &c.HiddenReason, &c.Deleted,
+	if err := r.Scan(&c.ID, &c.IdeaID, &parent, &author, &c.AuthorName, &c.Body, &c.Hidden, &c.HiddenReason, &c.Deleted, &c.Reviewed,
 		&created, &updated); err != nil {
 		return nil, err
 	}
@@ -45,8 +45,9 @@ func (s *Store) CreateComment(ctx context.Context, c *backend.Comment) error {
 	var id int64
 	err := s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
 		err := tx.QueryRowContext(ctx, `INSERT INTO comments (idea_id, parent_id, author_id, author_name, body, hidden, hidden_reason, deleted,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			reviewed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.IdeaID, nullInt64(c.ParentID), nullInt64(c.AuthorID), c.AuthorName, c.Body, boolInt(c.Hidden), c.HiddenReason, boolInt(c.Deleted),
+			boolInt(c.Reviewed),
 			fmtTime(c.CreatedAt), fmtTime(c.UpdatedAt)).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert comment")
@@ -92,25 +93,30 @@ func (s *Store) FindComments(ctx context.Context, ideaID int64) ([]*backend.Comm
 	return out, wrap(rows.Err(), "list comments")
 }
 
-// UpdateComment writes Body, Hidden, HiddenReason, Deleted and UpdatedAt,
-// recounts the idea's comments and records the change under the idea's
-// conference. A missing id is ENOTFOUND.
+// UpdateComment writes Body, Hidden, HiddenReason, Deleted, Reviewed and
+// UpdatedAt, recounts the idea's comments and records the change under the
+// idea's conference. A missing id is ENOTFOUND.
 func (s *Store) UpdateComment(ctx context.Context, c *backend.Comment) error {
 	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
-		var ideaID int64
-		err := tx.QueryRowContext(ctx, `UPDATE comments SET body = ?, hidden = ?, hidden_reason = ?, deleted = ?, updated_at = ?
-			WHERE id = ? RETURNING idea_id`,
-			c.Body, boolInt(c.Hidden), c.HiddenReason, boolInt(c.Deleted), fmtTime(c.UpdatedAt), c.ID).Scan(&ideaID)
-		if err == sql.ErrNoRows {
-			return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Comment not found.")
-		}
-		if err != nil {
-			return backend.Change{}, wrap(err, "update comment")
-		}
-		conferenceID, err := recountComments(ctx, tx, ideaID)
-		if err != nil {
-			return backend.Change{}, err
-		}
-		return backend.Change{Entity: backend.EntityComment, EntityID: c.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+		return updateComment(ctx, tx, c)
 	})
+}
+
+// updateComment is UpdateComment inside tx; it returns the change to record.
+func updateComment(ctx context.Context, tx *sql.Tx, c *backend.Comment) (backend.Change, error) {
+	var ideaID int64
+	err := tx.QueryRowContext(ctx, `UPDATE comments SET body = ?, hidden = ?, hidden_reason = ?, deleted = ?, reviewed = ?, updated_at = ?
+		WHERE id = ? RETURNING idea_id`,
+		c.Body, boolInt(c.Hidden), c.HiddenReason, boolInt(c.Deleted), boolInt(c.Reviewed), fmtTime(c.UpdatedAt), c.ID).Scan(&ideaID)
+	if err == sql.ErrNoRows {
+		return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Comment not found.")
+	}
+	if err != nil {
+		return backend.Change{}, wrap(err, "update comment")
+	}
+	conferenceID, err := recountComments(ctx, tx, ideaID)
+	if err != nil {
+		return backend.Change{}, err
+	}
+	return backend.Change{Entity: backend.EntityComment, EntityID: c.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
 }

@@ -9,18 +9,22 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-	hidden, hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at`
+	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version, created_at, updated_at`
 
 func scanIdea(r rowScanner) (*backend.Idea, error) {
 	var i backend.Idea
 	var author, merged sql.NullInt64
-	var created, updated string
+	var created, updated, tags string
 	if err := r.Scan(&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &author, &i.AuthorName, &i.Anonymous, &i.Status,
-		&i.Hidden, &i.HiddenReason, &merged, &i.CommentsLocked, &i.SupportCount, &i.CommentCount, &i.Version, &created, &updated); err != nil {
+		&i.Hidden, &i.HiddenReason, &merged, &i.CommentsLocked, &tags, &i.Reviewed, &i.SupportCount, &i.CommentCount, &i.Version,
+		&created, &updated); err != nil {
 		return nil, err
 	}
 	i.AuthorID, i.MergedIntoID = int64Ptr(author), int64Ptr(merged)
 	var err error
+	if i.Tags, err = parseList(tags); err != nil {
+		return nil, err
+	}
 	if i.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
@@ -35,14 +39,16 @@ func scanIdea(r rowScanner) (*backend.Idea, error) {
 func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
 		err := tx.QueryRowContext(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-			hidden, hidden_reason, merged_into_id, comments_locked, support_count, comment_count, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, ?, ?) RETURNING id`,
+			hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, ?, ?) RETURNING id`,
 			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, nullInt64(i.AuthorID), i.AuthorName, boolInt(i.Anonymous), i.Status,
-			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)).Scan(&i.ID)
+			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtList(i.Tags), boolInt(i.Reviewed),
+			fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)).Scan(&i.ID)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert idea")
 		}
 		i.Version, i.SupportCount, i.CommentCount = 1, 0, 0
+		nonNilTags(i)
 		return backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpCreate, ConferenceID: i.ConferenceID}, nil
 	})
 }
@@ -88,6 +94,9 @@ func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend
 		where += ` AND status = ?`
 		args = append(args, f.Status)
 	}
+	if f.Unreviewed {
+		where += ` AND reviewed = 0`
+	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM ideas`+where, args...).Scan(&total); err != nil {
 		return nil, 0, wrap(err, "count ideas")
@@ -116,40 +125,65 @@ func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend
 // UpdateIdea writes the mutable fields of i if its version is current; with
 // keepVersion it first copies the stored text into idea_versions.
 func (s *Store) UpdateIdea(ctx context.Context, i *backend.Idea, keepVersion bool) error {
-	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
-		if keepVersion {
-			// Copies nothing when the id or version does not match; the
-			// UPDATE below then reports which, and the rollback is harmless.
-			_, err := tx.ExecContext(ctx, `INSERT INTO idea_versions (idea_id, title, body, topic, department, created_at)
-				SELECT id, title, body, topic, department, ? FROM ideas WHERE id = ? AND version = ?`,
-				fmtTime(i.UpdatedAt), i.ID, i.Version)
-			if err != nil {
-				return backend.Change{}, wrap(err, "keep idea version")
-			}
-		}
-		var version int
-		var conferenceID int64
-		err := tx.QueryRowContext(ctx, `UPDATE ideas SET title = ?, body = ?, topic = ?, department = ?, anonymous = ?, status = ?,
-			hidden = ?, hidden_reason = ?, merged_into_id = ?, comments_locked = ?, version = version + 1, updated_at = ?
-			WHERE id = ? AND version = ? RETURNING version, conference_id`,
-			i.Title, i.Body, i.Topic, i.Department, boolInt(i.Anonymous), i.Status,
-			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtTime(i.UpdatedAt), i.ID, i.Version).Scan(&version, &conferenceID)
-		if err == sql.ErrNoRows {
-			var exists bool
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = ?)`, i.ID).Scan(&exists); err != nil {
-				return backend.Change{}, wrap(err, "check idea")
-			}
-			if !exists {
-				return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Idea not found.")
-			}
-			return backend.Change{}, backend.ErrStaleVersion
-		}
-		if err != nil {
-			return backend.Change{}, wrap(err, "update idea")
-		}
-		i.Version = version
-		return backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+	var version int
+	err := s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+		var ch backend.Change
+		var err error
+		version, ch, err = updateIdea(ctx, tx, i, keepVersion)
+		return ch, err
 	})
+	if err != nil {
+		return err
+	}
+	i.Version = version
+	nonNilTags(i)
+	return nil
+}
+
+// updateIdea is UpdateIdea inside tx: it returns the new version and the
+// change to record, and leaves i unchanged, so that a rollback later in the
+// transaction leaves the caller's idea as it was.
+func updateIdea(ctx context.Context, tx *sql.Tx, i *backend.Idea, keepVersion bool) (int, backend.Change, error) {
+	if keepVersion {
+		// Copies nothing when the id or version does not match; the
+		// UPDATE below then reports which, and the rollback is harmless.
+		_, err := tx.ExecContext(ctx, `INSERT INTO idea_versions (idea_id, title, body, topic, department, created_at)
+			SELECT id, title, body, topic, department, ? FROM ideas WHERE id = ? AND version = ?`,
+			fmtTime(i.UpdatedAt), i.ID, i.Version)
+		if err != nil {
+			return 0, backend.Change{}, wrap(err, "keep idea version")
+		}
+	}
+	var version int
+	var conferenceID int64
+	err := tx.QueryRowContext(ctx, `UPDATE ideas SET title = ?, body = ?, topic = ?, department = ?, anonymous = ?, status = ?,
+		hidden = ?, hidden_reason = ?, merged_into_id = ?, comments_locked = ?, tags = ?, reviewed = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ? RETURNING version, conference_id`,
+		i.Title, i.Body, i.Topic, i.Department, boolInt(i.Anonymous), i.Status,
+		boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtList(i.Tags), boolInt(i.Reviewed),
+		fmtTime(i.UpdatedAt), i.ID, i.Version).Scan(&version, &conferenceID)
+	if err == sql.ErrNoRows {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = ?)`, i.ID).Scan(&exists); err != nil {
+			return 0, backend.Change{}, wrap(err, "check idea")
+		}
+		if !exists {
+			return 0, backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Idea not found.")
+		}
+		return 0, backend.Change{}, backend.ErrStaleVersion
+	}
+	if err != nil {
+		return 0, backend.Change{}, wrap(err, "update idea")
+	}
+	return version, backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+}
+
+// nonNilTags makes i.Tags non-nil, so that the caller's struct equals what a
+// later read returns.
+func nonNilTags(i *backend.Idea) {
+	if i.Tags == nil {
+		i.Tags = []string{}
+	}
 }
 
 // FindIdeaVersions returns an idea's earlier versions, oldest first.

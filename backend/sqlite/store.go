@@ -131,19 +131,39 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // recorded in the same transaction, and subscribers are woken after commit.
 // A zero Change means nothing changed: no change is recorded and nobody is woken.
 func (s *Store) inChangeTx(ctx context.Context, fn func(tx *sql.Tx) (backend.Change, error)) error {
+	return s.inChangesTx(ctx, func(tx *sql.Tx) ([]backend.Change, error) {
+		ch, err := fn(tx)
+		if err != nil || ch == (backend.Change{}) {
+			return nil, err
+		}
+		return []backend.Change{ch}, nil
+	})
+}
+
+// inChangesTx is inChangeTx for transactions that change several entities:
+// every change fn returns is recorded in the same transaction, and
+// subscribers are woken once after commit. An empty slice means nothing
+// changed; zero Changes in it are skipped.
+func (s *Store) inChangesTx(ctx context.Context, fn func(tx *sql.Tx) ([]backend.Change, error)) error {
 	changed := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		ch, err := fn(tx)
+		chs, err := fn(tx)
 		if err != nil {
 			return err
 		}
-		if ch == (backend.Change{}) {
-			return nil
+		now := fmtTime(time.Now())
+		for _, ch := range chs {
+			if ch == (backend.Change{}) {
+				continue
+			}
+			changed = true
+			_, err = tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, conference_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+				ch.Entity, ch.EntityID, ch.Op, ch.ConferenceID, now)
+			if err != nil {
+				return wrap(err, "record change")
+			}
 		}
-		changed = true
-		_, err = tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, conference_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-			ch.Entity, ch.EntityID, ch.Op, ch.ConferenceID, fmtTime(time.Now()))
-		return wrap(err, "record change")
+		return nil
 	})
 	if err == nil && changed {
 		s.signal.Notify()
@@ -196,6 +216,8 @@ func conflictMessage(msg string) string {
 		return "An account with this e-mail address already exists."
 	case strings.Contains(msg, "participants.key_hash"):
 		return "This browser has already joined the conference."
+	case strings.Contains(msg, "reports.entity"):
+		return "You have already reported this."
 	}
 	return "This entry already exists."
 }

@@ -133,24 +133,36 @@ func testComment(t *testing.T, open Opener) {
 		stored := *cm
 
 		cm.Body = "Zweite Fassung – überarbeitet 'mit Zitat' ✍️"
-		cm.Hidden, cm.HiddenReason, cm.Deleted = true, "Off-Topic <i>ja</i>", true
+		cm.Hidden, cm.HiddenReason, cm.Deleted, cm.Reviewed = true, "Off-Topic <i>ja</i>", true, true
 		cm.UpdatedAt = now.Add(time.Minute)
-		// Only Body, Hidden, HiddenReason, Deleted and UpdatedAt are written.
+		// Only Body, Hidden, HiddenReason, Deleted, Reviewed and UpdatedAt are written.
 		cm.AuthorName, cm.CreatedAt = "Jemand anderes", now.Add(-time.Hour)
 		mustNoErr(t, s.UpdateComment(t.Context(), cm), "update")
 		want := stored
 		want.Body, want.Hidden, want.HiddenReason, want.Deleted, want.UpdatedAt = cm.Body, true, cm.HiddenReason, true, cm.UpdatedAt
+		want.Reviewed = true
 		got, err := s.FindCommentByID(t.Context(), cm.ID)
 		mustNoErr(t, err, "find")
 		sameComment(t, got, &want)
 
-		cm.Hidden, cm.HiddenReason, cm.Deleted = false, "", false
+		cm.Hidden, cm.HiddenReason, cm.Deleted, cm.Reviewed = false, "", false, false
 		cm.UpdatedAt = now.Add(2 * time.Minute)
 		mustNoErr(t, s.UpdateComment(t.Context(), cm), "update back")
-		want.Hidden, want.HiddenReason, want.Deleted, want.UpdatedAt = false, "", false, cm.UpdatedAt
+		want.Hidden, want.HiddenReason, want.Deleted, want.Reviewed, want.UpdatedAt = false, "", false, false, cm.UpdatedAt
 		got, err = s.FindCommentByID(t.Context(), cm.ID)
 		mustNoErr(t, err, "find after second update")
 		sameComment(t, got, &want)
+
+		cm.Reviewed = true // reviewing alone is a write too
+		cm.UpdatedAt = now.Add(3 * time.Minute)
+		mustNoErr(t, s.UpdateComment(t.Context(), cm), "review")
+		want.Reviewed, want.UpdatedAt = true, cm.UpdatedAt
+		list, err := s.FindComments(t.Context(), i.ID)
+		mustNoErr(t, err, "list")
+		if len(list) != 1 {
+			t.Fatalf("after review: comments %v, want [%d]", commentIDs(list), cm.ID)
+		}
+		sameComment(t, list[0], &want)
 	})
 	t.Run("UpdateMissingIsNotFound", func(t *testing.T) {
 		s := open(t)

@@ -41,13 +41,19 @@ func testIdea(t *testing.T, open Opener) {
 
 		imported := NewIdea(c, nil, "Aus dem Vorjahr übernommen")
 		imported.AuthorName = "Stadtwerke (Import 2025)"
+		imported.Tags = nil // nil tags are stored as none and read back as an empty, non-nil slice
 		mustNoErr(t, s.CreateIdea(t.Context(), imported), "create imported")
 		got, err = s.FindIdeaByID(t.Context(), imported.ID)
 		mustNoErr(t, err, "find imported")
 		if got.AuthorID != nil {
 			t.Fatalf("imported idea has author id %d, want nil", *got.AuthorID)
 		}
-		sameIdea(t, got, imported)
+		if got.Tags == nil || len(got.Tags) != 0 || got.Reviewed {
+			t.Fatalf("imported idea with nil tags: tags = %#v, reviewed = %v; want []string{} and false", got.Tags, got.Reviewed)
+		}
+		want := *imported
+		want.Tags = []string{}
+		sameIdea(t, got, &want)
 	})
 	t.Run("NotFound", func(t *testing.T) {
 		s := open(t)
@@ -75,6 +81,9 @@ func testIdea(t *testing.T, open Opener) {
 		i.Topic, i.Department, i.Anonymous = "Digitalisierung", "Amt 10 – Hauptamt", true
 		i.Status, i.Hidden, i.HiddenReason = backend.IdeaMerged, true, "Doppelt <eingereicht>"
 		i.MergedIntoID, i.CommentsLocked = &other.ID, true
+		// Order is kept; commas, quotes and JSON-looking text stay inside their tag.
+		i.Tags = []string{"Straße", "🚲 Radverkehr", "e\u0301 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "a, b", `"Zitat" \' ; --`, "[\"x\"]", "Amt 61 – Stadtplanung"}
+		i.Reviewed = true
 		i.UpdatedAt = now.Add(time.Minute)
 		mustNoErr(t, s.UpdateIdea(t.Context(), i, false), "update")
 		if i.Version != 2 {
@@ -83,15 +92,35 @@ func testIdea(t *testing.T, open Opener) {
 		got, err := s.FindIdeaByID(t.Context(), i.ID)
 		mustNoErr(t, err, "find")
 		sameIdea(t, got, i)
+		listed := wantIdeas(t, s, "updated idea", backend.IdeaFilter{ConferenceID: c.ID, IncludeHidden: true, Sort: backend.SortNewest}, 1, other.ID)
+		if listed[0].Tags == nil || len(listed[0].Tags) != 0 {
+			t.Fatalf("listed idea %d has tags %#v, want []string{}", other.ID, listed[0].Tags)
+		}
 
 		i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked = statusDone, false, "", nil, false
+		i.Tags, i.Reviewed = nil, false // nil clears the tags
 		mustNoErr(t, s.UpdateIdea(t.Context(), i, false), "update back")
 		got, err = s.FindIdeaByID(t.Context(), i.ID)
 		mustNoErr(t, err, "find after second update")
-		sameIdea(t, got, i)
+		if got.Tags == nil || len(got.Tags) != 0 {
+			t.Fatalf("after update with nil tags: tags = %#v, want []string{}", got.Tags)
+		}
+		want := *i
+		want.Tags = []string{}
+		sameIdea(t, got, &want)
 		if got.Version != 3 {
 			t.Fatalf("stored version = %d after two updates, want 3", got.Version)
 		}
+		listed = wantIdeas(t, s, "idea back in the list", backend.IdeaFilter{ConferenceID: c.ID, Sort: backend.SortNewest}, 2, other.ID, i.ID)
+		sameIdea(t, listed[1], &want)
+
+		i.Tags = []string{"Nur eins"}
+		mustNoErr(t, s.UpdateIdea(t.Context(), i, false), "update with one tag")
+		got, err = s.FindIdeaByID(t.Context(), i.ID)
+		mustNoErr(t, err, "find after third update")
+		sameIdea(t, got, i)
+		listed = wantIdeas(t, s, "tagged idea listed", backend.IdeaFilter{ConferenceID: c.ID, Sort: backend.SortNewest}, 2, other.ID, i.ID)
+		sameIdea(t, listed[1], i)
 		versions, err := s.FindIdeaVersions(t.Context(), i.ID)
 		mustNoErr(t, err, "versions")
 		if len(versions) != 0 {
@@ -230,7 +259,8 @@ func sameIdea(tb testing.TB, got, want *backend.Idea) {
 	}
 }
 
-// fmtIdea prints an idea with the targets of its pointers, not their addresses.
+// fmtIdea prints an idea with the targets of its pointers, not their
+// addresses, and its Tags so that nil and empty differ.
 func fmtIdea(i backend.Idea) string {
 	ptr := func(p *int64) string {
 		if p == nil {
@@ -238,7 +268,7 @@ func fmtIdea(i backend.Idea) string {
 		}
 		return fmt.Sprint(*p)
 	}
-	author, merged := ptr(i.AuthorID), ptr(i.MergedIntoID)
-	i.AuthorID, i.MergedIntoID = nil, nil
-	return fmt.Sprintf("%+v AuthorID:%s MergedIntoID:%s", i, author, merged)
+	author, merged, tags := ptr(i.AuthorID), ptr(i.MergedIntoID), fmt.Sprintf("%#v", i.Tags)
+	i.AuthorID, i.MergedIntoID, i.Tags = nil, nil, nil
+	return fmt.Sprintf("%+v AuthorID:%s MergedIntoID:%s Tags:%s", i, author, merged, tags)
 }

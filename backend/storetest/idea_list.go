@@ -38,6 +38,48 @@ func testIdeaList(t *testing.T, open Opener) {
 			t.Fatalf("merged into %v, want %d", got.MergedIntoID, a1.ID)
 		}
 	})
+	t.Run("Unreviewed", func(t *testing.T) {
+		s := open(t)
+		c := MustCreateConference(t, s, "queue")
+		other := MustCreateConference(t, s, "other")
+		open1 := MustCreateIdea(t, s, c, nil, "Offen")
+		done := MustCreateIdea(t, s, c, nil, "Gesehen")
+		hiddenOpen := MustCreateIdea(t, s, c, nil, "Versteckt, offen")
+		hiddenDone := MustCreateIdea(t, s, c, nil, "Versteckt, gesehen")
+		merged := MustCreateIdea(t, s, c, nil, "Zusammengeführt, offen")
+		open2 := MustCreateIdea(t, s, c, nil, "Auch offen")
+		MustCreateIdea(t, s, other, nil, "Fremd, offen")
+		for _, st := range []struct {
+			idea             *backend.Idea
+			reviewed, hidden bool
+		}{{done, true, false}, {hiddenOpen, false, true}, {hiddenDone, true, true}} {
+			st.idea.Reviewed, st.idea.Hidden = st.reviewed, st.hidden
+			mustNoErr(t, s.UpdateIdea(t.Context(), st.idea, false), "update "+st.idea.Title)
+		}
+		merged.MergedIntoID, merged.Status = &open1.ID, backend.IdeaMerged
+		mustNoErr(t, s.UpdateIdea(t.Context(), merged, false), "merge")
+
+		f := backend.IdeaFilter{ConferenceID: c.ID, Sort: backend.SortNewest}
+		wantIdeas(t, s, "all public", f, 3, open2.ID, done.ID, open1.ID)
+		f.Unreviewed = true
+		wantIdeas(t, s, "unreviewed public", f, 2, open2.ID, open1.ID)
+		f.IncludeHidden = true
+		list := wantIdeas(t, s, "unreviewed incl. hidden", f, 3, open2.ID, hiddenOpen.ID, open1.ID)
+		for _, i := range list {
+			if i.Reviewed {
+				t.Fatalf("unreviewed list has idea %d with Reviewed = true", i.ID)
+			}
+		}
+		f.Offset, f.Limit = 1, 1
+		wantIdeas(t, s, "unreviewed incl. hidden, page 2", f, 3, hiddenOpen.ID)
+		f.Offset, f.Limit, f.Unreviewed = 0, 0, false
+		wantIdeas(t, s, "all incl. hidden", f, 5, open2.ID, hiddenDone.ID, hiddenOpen.ID, done.ID, open1.ID)
+
+		open1.Reviewed = true
+		mustNoErr(t, s.UpdateIdea(t.Context(), open1, false), "review")
+		f.Unreviewed = true
+		wantIdeas(t, s, "after review", f, 2, open2.ID, hiddenOpen.ID)
+	})
 	t.Run("Filters", func(t *testing.T) {
 		s := open(t)
 		c := MustCreateConference(t, s, "filters")
@@ -178,6 +220,11 @@ func wantIdeas(tb testing.TB, s backend.Store, what string, f backend.IdeaFilter
 	}
 	if got := idsOf(list); !slices.Equal(got, want) || n != total {
 		tb.Fatalf("%s: ids = %v (total %d), want %v (total %d)", what, got, n, want, total)
+	}
+	for _, i := range list {
+		if i.Tags == nil {
+			tb.Fatalf("%s: idea %d has nil tags, want a non-nil slice", what, i.ID)
+		}
 	}
 	return list
 }

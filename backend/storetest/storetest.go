@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Idea", func(t *testing.T) { testIdea(t, open) })
 	t.Run("Support", func(t *testing.T) { testSupport(t, open) })
 	t.Run("Comment", func(t *testing.T) { testComment(t, open) })
+	t.Run("Moderation", func(t *testing.T) { testModeration(t, open) })
 }
 
 // now is a fixed, microsecond-precise instant: both engines keep microseconds.
@@ -79,11 +80,12 @@ func MustCreateParticipant(tb testing.TB, s backend.Store, conf *backend.Confere
 }
 
 // NewIdea returns a valid, unsaved idea in conf; a nil author makes it an
-// imported idea without a participant.
+// imported idea without a participant. Its Tags are empty but not nil, as a
+// store reads them back.
 func NewIdea(conf *backend.Conference, author *backend.Participant, title string) *backend.Idea {
 	i := &backend.Idea{
 		ConferenceID: conf.ID, Title: title, Body: "Beschreibung von " + title,
-		AuthorName: "Import", Status: backend.IdeaNew, CreatedAt: now, UpdatedAt: now,
+		AuthorName: "Import", Status: backend.IdeaNew, Tags: []string{}, CreatedAt: now, UpdatedAt: now,
 	}
 	if author != nil {
 		i.AuthorID, i.AuthorName = &author.ID, author.DisplayName

@@ -123,6 +123,11 @@ func (s *Server) routes() {
 	api.Post("/ideas/:id/comments", s.createComment)
 	api.Patch("/comments/:id", s.updateComment)
 	api.Delete("/comments/:id", s.deleteComment)
+	api.Get("/conferences/:slug/moderation", s.moderationQueue)
+	api.Get("/conferences/:slug/audit", s.auditLog)
+	api.Post("/ideas/:id/moderation", s.moderateIdea)
+	api.Post("/comments/:id/moderation", s.moderateComment)
+	api.Post("/reports", s.report)
 	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "No such API endpoint.") })
 
 	s.mountFrontend()

@@ -1,0 +1,31 @@
+-- Moderation: tags and review marks, reports by participants, and the audit log.
+
+ALTER TABLE ideas ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE ideas ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE comments ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX ideas_unreviewed ON ideas(conference_id, reviewed);
+
+CREATE TABLE reports (
+    id             INTEGER PRIMARY KEY,
+    conference_id  INTEGER NOT NULL REFERENCES conferences(id),
+    entity         TEXT NOT NULL,  -- idea | comment
+    entity_id      INTEGER NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    reason         TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    resolved_at    TEXT
+);
+CREATE UNIQUE INDEX reports_once ON reports(entity, entity_id, participant_id);
+CREATE INDEX reports_conference ON reports(conference_id, resolved_at);
+
+CREATE TABLE audit_log (
+    id            INTEGER PRIMARY KEY,
+    conference_id INTEGER NOT NULL REFERENCES conferences(id),
+    actor         TEXT NOT NULL,   -- organiser e-mail or moderator display name, as at the time
+    action        TEXT NOT NULL,
+    entity        TEXT NOT NULL,
+    entity_id     INTEGER NOT NULL,
+    reason        TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX audit_log_conference ON audit_log(conference_id, id);
