@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"ideenmarkt/backend"
 )
 
@@ -26,18 +28,13 @@ func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]backe
 	if err != nil {
 		return nil, wrap(err, "read changes")
 	}
-	defer rows.Close()
-	out := []backend.Change{}
-	for rows.Next() {
-		var c backend.Change
-		if err := rows.Scan(&c.Seq, &c.Entity, &c.EntityID, &c.Op, &c.ConferenceID, &c.CreatedAt); err != nil {
-			return nil, wrap(err, "scan change")
-		}
-		c.CreatedAt = c.CreatedAt.UTC()
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "read changes")
-	}
-	return out, nil
+	return collect(rows, scanChange, "read changes", "scan change")
+}
+
+// scanChange reads one row of ChangesSince; the time is UTC.
+func scanChange(row pgx.Row) (backend.Change, error) {
+	var c backend.Change
+	err := row.Scan(&c.Seq, &c.Entity, &c.EntityID, &c.Op, &c.ConferenceID, &c.CreatedAt)
+	c.CreatedAt = c.CreatedAt.UTC()
+	return c, err
 }

@@ -82,19 +82,7 @@ func (s *Store) FindComments(ctx context.Context, ideaID int64) ([]*backend.Comm
 	if err != nil {
 		return nil, wrap(err, "list comments")
 	}
-	defer rows.Close()
-	out := []*backend.Comment{}
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, wrap(err, "scan comment")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list comments")
-	}
-	return out, nil
+	return collect(rows, scanComment, "list comments", "scan comment")
 }
 
 // UpdateComment writes Body, Hidden, HiddenReason, Deleted, Reviewed and

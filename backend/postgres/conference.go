@@ -60,18 +60,11 @@ func (s *Store) FindConferences(ctx context.Context, f backend.ConferenceFilter)
 	if err != nil {
 		return nil, 0, wrap(err, "list conferences")
 	}
-	defer rows.Close()
-	out := []*backend.Conference{}
 	var total int
-	for rows.Next() {
-		c, err := scanConference(rows, &total)
-		if err != nil {
-			return nil, 0, wrap(err, "scan conference")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap(err, "list conferences")
+	scan := func(row pgx.Row) (*backend.Conference, error) { return scanConference(row, &total) }
+	out, err := collect(rows, scan, "list conferences", "scan conference")
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(out) == 0 && offset > 0 {
 		if err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM conferences`+where).Scan(&total); err != nil {

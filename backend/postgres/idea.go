@@ -113,18 +113,11 @@ func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend
 	if err != nil {
 		return nil, 0, wrap(err, "list ideas")
 	}
-	defer rows.Close()
-	out := []*backend.Idea{}
 	var total int
-	for rows.Next() {
-		i, err := scanIdea(rows, &total)
-		if err != nil {
-			return nil, 0, wrap(err, "scan idea")
-		}
-		out = append(out, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap(err, "list ideas")
+	scan := func(row pgx.Row) (*backend.Idea, error) { return scanIdea(row, &total) }
+	out, err := collect(rows, scan, "list ideas", "scan idea")
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(out) == 0 && offset > 0 {
 		if err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM ideas`+where, args[:filterArgs]...).Scan(&total); err != nil {
@@ -199,18 +192,13 @@ func (s *Store) FindIdeaVersions(ctx context.Context, ideaID int64) ([]backend.I
 	if err != nil {
 		return nil, wrap(err, "list idea versions")
 	}
-	defer rows.Close()
-	out := []backend.IdeaVersion{}
-	for rows.Next() {
-		var v backend.IdeaVersion
-		if err := rows.Scan(&v.ID, &v.IdeaID, &v.Title, &v.Body, &v.Topic, &v.Department, &v.CreatedAt); err != nil {
-			return nil, wrap(err, "scan idea version")
-		}
-		v.CreatedAt = v.CreatedAt.UTC()
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list idea versions")
-	}
-	return out, nil
+	return collect(rows, scanIdeaVersion, "list idea versions", "scan idea version")
+}
+
+// scanIdeaVersion reads one row of FindIdeaVersions; the time is UTC.
+func scanIdeaVersion(row pgx.Row) (backend.IdeaVersion, error) {
+	var v backend.IdeaVersion
+	err := row.Scan(&v.ID, &v.IdeaID, &v.Title, &v.Body, &v.Topic, &v.Department, &v.CreatedAt)
+	v.CreatedAt = v.CreatedAt.UTC()
+	return v, err
 }

@@ -27,19 +27,7 @@ func (s *Store) FindUnreviewedComments(ctx context.Context, conferenceID int64) 
 	if err != nil {
 		return nil, wrap(err, "list unreviewed comments")
 	}
-	defer rows.Close()
-	out := []*backend.Comment{}
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, wrap(err, "scan comment")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list unreviewed comments")
-	}
-	return out, nil
+	return collect(rows, scanComment, "list unreviewed comments", "scan comment")
 }
 
 const reportColumns = `id, conference_id, entity, entity_id, participant_id, reason, created_at, resolved_at`
@@ -87,19 +75,7 @@ func (s *Store) FindReports(ctx context.Context, conferenceID int64, openOnly bo
 	if err != nil {
 		return nil, wrap(err, "list reports")
 	}
-	defer rows.Close()
-	out := []*backend.Report{}
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, wrap(err, "scan report")
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "list reports")
-	}
-	return out, nil
+	return collect(rows, scanReport, "list reports", "scan report")
 }
 
 // Moderate applies m in one transaction: the idea write (as UpdateIdea
@@ -155,6 +131,17 @@ func (s *Store) Moderate(ctx context.Context, m *backend.ModerationChange) error
 
 const auditColumns = `id, conference_id, actor, action, entity, entity_id, reason, created_at`
 
+// scanAudit reads auditColumns plus any extra destinations; the time is UTC.
+func scanAudit(row pgx.Row, extra ...any) (*backend.AuditEntry, error) {
+	var a backend.AuditEntry
+	dest := append([]any{&a.ID, &a.ConferenceID, &a.Actor, &a.Action, &a.Entity, &a.EntityID, &a.Reason, &a.CreatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
+}
+
 // FindAuditLog lists a conference's audit entries, newest first, with the
 // total before paging. As in FindIdeas, the total comes from a window
 // function, and only a page past the end needs a second query.
@@ -165,19 +152,11 @@ func (s *Store) FindAuditLog(ctx context.Context, conferenceID int64, offset, li
 	if err != nil {
 		return nil, 0, wrap(err, "list audit log")
 	}
-	defer rows.Close()
-	out := []*backend.AuditEntry{}
 	var total int
-	for rows.Next() {
-		var a backend.AuditEntry
-		if err := rows.Scan(&a.ID, &a.ConferenceID, &a.Actor, &a.Action, &a.Entity, &a.EntityID, &a.Reason, &a.CreatedAt, &total); err != nil {
-			return nil, 0, wrap(err, "scan audit entry")
-		}
-		a.CreatedAt = a.CreatedAt.UTC()
-		out = append(out, &a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, wrap(err, "list audit log")
+	scan := func(row pgx.Row) (*backend.AuditEntry, error) { return scanAudit(row, &total) }
+	out, err := collect(rows, scan, "list audit log", "scan audit entry")
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(out) == 0 && offset > 0 {
 		if err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE conference_id = $1`, conferenceID).Scan(&total); err != nil {

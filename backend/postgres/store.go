@@ -177,6 +177,26 @@ func (s *Store) inChangesTx(ctx context.Context, fn func(tx pgx.Tx) ([]backend.C
 	return nil
 }
 
+// collect reads every row of a list query with scan, in order, and closes
+// rows. The slice is never nil, so that JSON shows [] rather than null. A row
+// that does not scan is wrapped as scanWhat; an error ending the iteration is
+// wrapped as what, the query's own context.
+func collect[T any](rows pgx.Rows, scan func(pgx.Row) (T, error), what, scanWhat string) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, wrap(err, scanWhat)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, what)
+	}
+	return out, nil
+}
+
 // wrap translates a driver error into a *backend.Error; nil stays nil and a
 // *backend.Error passes through. The driver error is kept as text only, so
 // that no caller can come to depend on pgx types; context errors stay

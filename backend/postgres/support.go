@@ -74,16 +74,19 @@ func (s *Store) SupportedBy(ctx context.Context, participantID int64, ideaIDs []
 	if err != nil {
 		return nil, wrap(err, "find supports")
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap(err, "scan support")
-		}
+	ids, err := collect(rows, scanID, "find supports", "scan support")
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
 		out[id] = true
 	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err, "find supports")
-	}
 	return out, nil
+}
+
+// scanID reads a row of one integer column.
+func scanID(row pgx.Row) (int64, error) {
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }

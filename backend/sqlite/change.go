@@ -16,18 +16,19 @@ func (s *Store) ChangesSince(ctx context.Context, seq int64, limit int) ([]backe
 	if err != nil {
 		return nil, wrap(err, "read changes")
 	}
-	defer rows.Close()
-	out := []backend.Change{}
-	for rows.Next() {
-		var c backend.Change
-		var created string
-		if err := rows.Scan(&c.Seq, &c.Entity, &c.EntityID, &c.Op, &c.ConferenceID, &created); err != nil {
-			return nil, wrap(err, "scan change")
-		}
-		if c.CreatedAt, err = parseTime(created); err != nil {
-			return nil, wrap(err, "parse change")
-		}
-		out = append(out, c)
+	return collect(rows, scanChange, "read changes", "scan change")
+}
+
+// scanChange reads one row of ChangesSince.
+func scanChange(r rowScanner) (backend.Change, error) {
+	var c backend.Change
+	var created string
+	if err := r.Scan(&c.Seq, &c.Entity, &c.EntityID, &c.Op, &c.ConferenceID, &created); err != nil {
+		return c, err
 	}
-	return out, wrap(rows.Err(), "read changes")
+	var err error
+	if c.CreatedAt, err = parseTime(created); err != nil {
+		return c, wrap(err, "parse change")
+	}
+	return c, nil
 }

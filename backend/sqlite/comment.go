@@ -81,16 +81,7 @@ func (s *Store) FindComments(ctx context.Context, ideaID int64) ([]*backend.Comm
 	if err != nil {
 		return nil, wrap(err, "list comments")
 	}
-	defer rows.Close()
-	out := []*backend.Comment{}
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, wrap(err, "scan comment")
-		}
-		out = append(out, c)
-	}
-	return out, wrap(rows.Err(), "list comments")
+	return collect(rows, scanComment, "list comments", "scan comment")
 }
 
 // UpdateComment writes Body, Hidden, HiddenReason, Deleted, Reviewed and

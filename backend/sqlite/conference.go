@@ -97,16 +97,8 @@ func (s *Store) FindConferences(ctx context.Context, f backend.ConferenceFilter)
 	if err != nil {
 		return nil, 0, wrap(err, "list conferences")
 	}
-	defer rows.Close()
-	out := []*backend.Conference{}
-	for rows.Next() {
-		c, err := scanConference(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "scan conference")
-		}
-		out = append(out, c)
-	}
-	return out, total, wrap(rows.Err(), "list conferences")
+	out, err := collect(rows, scanConference, "list conferences", "scan conference")
+	return out, total, err
 }
 
 // CreateConference inserts c and records the change.

@@ -110,16 +110,8 @@ func (s *Store) FindIdeas(ctx context.Context, f backend.IdeaFilter) ([]*backend
 	if err != nil {
 		return nil, 0, wrap(err, "list ideas")
 	}
-	defer rows.Close()
-	out := []*backend.Idea{}
-	for rows.Next() {
-		i, err := scanIdea(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "scan idea")
-		}
-		out = append(out, i)
-	}
-	return out, total, wrap(rows.Err(), "list ideas")
+	out, err := collect(rows, scanIdea, "list ideas", "scan idea")
+	return out, total, err
 }
 
 // UpdateIdea writes the mutable fields of i if its version is current; with
@@ -192,18 +184,19 @@ func (s *Store) FindIdeaVersions(ctx context.Context, ideaID int64) ([]backend.I
 	if err != nil {
 		return nil, wrap(err, "list idea versions")
 	}
-	defer rows.Close()
-	out := []backend.IdeaVersion{}
-	for rows.Next() {
-		var v backend.IdeaVersion
-		var created string
-		if err := rows.Scan(&v.ID, &v.IdeaID, &v.Title, &v.Body, &v.Topic, &v.Department, &created); err != nil {
-			return nil, wrap(err, "scan idea version")
-		}
-		if v.CreatedAt, err = parseTime(created); err != nil {
-			return nil, wrap(err, "parse idea version")
-		}
-		out = append(out, v)
+	return collect(rows, scanIdeaVersion, "list idea versions", "scan idea version")
+}
+
+// scanIdeaVersion reads one row of FindIdeaVersions.
+func scanIdeaVersion(r rowScanner) (backend.IdeaVersion, error) {
+	var v backend.IdeaVersion
+	var created string
+	if err := r.Scan(&v.ID, &v.IdeaID, &v.Title, &v.Body, &v.Topic, &v.Department, &created); err != nil {
+		return v, err
 	}
-	return out, wrap(rows.Err(), "list idea versions")
+	var err error
+	if v.CreatedAt, err = parseTime(created); err != nil {
+		return v, wrap(err, "parse idea version")
+	}
+	return v, nil
 }

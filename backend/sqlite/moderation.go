@@ -26,16 +26,7 @@ func (s *Store) FindUnreviewedComments(ctx context.Context, conferenceID int64) 
 	if err != nil {
 		return nil, wrap(err, "list unreviewed comments")
 	}
-	defer rows.Close()
-	out := []*backend.Comment{}
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, wrap(err, "scan comment")
-		}
-		out = append(out, c)
-	}
-	return out, wrap(rows.Err(), "list unreviewed comments")
+	return collect(rows, scanComment, "list unreviewed comments", "scan comment")
 }
 
 const reportColumns = `id, conference_id, entity, entity_id, participant_id, reason, created_at, resolved_at`
@@ -89,16 +80,7 @@ func (s *Store) FindReports(ctx context.Context, conferenceID int64, openOnly bo
 	if err != nil {
 		return nil, wrap(err, "list reports")
 	}
-	defer rows.Close()
-	out := []*backend.Report{}
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, wrap(err, "scan report")
-		}
-		out = append(out, r)
-	}
-	return out, wrap(rows.Err(), "list reports")
+	return collect(rows, scanReport, "list reports", "scan report")
 }
 
 // Moderate applies m in one transaction: the idea write (as UpdateIdea
@@ -180,14 +162,6 @@ func (s *Store) FindAuditLog(ctx context.Context, conferenceID int64, offset, li
 	if err != nil {
 		return nil, 0, wrap(err, "list audit log")
 	}
-	defer rows.Close()
-	out := []*backend.AuditEntry{}
-	for rows.Next() {
-		a, err := scanAudit(rows)
-		if err != nil {
-			return nil, 0, wrap(err, "scan audit entry")
-		}
-		out = append(out, a)
-	}
-	return out, total, wrap(rows.Err(), "list audit log")
+	out, err := collect(rows, scanAudit, "list audit log", "scan audit entry")
+	return out, total, err
 }

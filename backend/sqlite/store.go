@@ -225,6 +225,23 @@ func conflictMessage(msg string) string {
 // rowScanner is what *sql.Row and *sql.Rows have in common.
 type rowScanner interface{ Scan(dest ...any) error }
 
+// collect reads every row of a list query with scan, in order, and closes
+// rows. The slice is never nil, so that JSON shows [] rather than null. A row
+// that does not scan is wrapped as scanWhat; an error ending the iteration is
+// wrapped as what, the query's own context.
+func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error), what, scanWhat string) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, wrap(err, scanWhat)
+		}
+		out = append(out, v)
+	}
+	return out, wrap(rows.Err(), what)
+}
+
 // nullString stores "" as NULL.
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 

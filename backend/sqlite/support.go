@@ -79,19 +79,20 @@ func (s *Store) SupportedBy(ctx context.Context, participantID int64, ideaIDs []
 		if err != nil {
 			return nil, wrap(err, "find supports")
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, wrap(err, "scan support")
-			}
-			out[id] = true
-		}
-		err = rows.Err()
-		rows.Close()
+		ids, err := collect(rows, scanID, "find supports", "scan support")
 		if err != nil {
-			return nil, wrap(err, "find supports")
+			return nil, err
+		}
+		for _, id := range ids {
+			out[id] = true
 		}
 	}
 	return out, nil
+}
+
+// scanID reads a row of one integer column.
+func scanID(r rowScanner) (int64, error) {
+	var id int64
+	err := r.Scan(&id)
+	return id, err
 }
