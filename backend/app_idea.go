@@ -10,9 +10,10 @@ import (
 // as Mine and may edit it.
 type IdeaView struct {
 	*Idea
-	Mine      bool `json:"mine"`
-	Supported bool `json:"supported"`
-	CanEdit   bool `json:"canEdit"`
+	ConferenceSlug string `json:"conferenceSlug"` // so that clients can link back without a lookup
+	Mine           bool   `json:"mine"`
+	Supported      bool   `json:"supported"`
+	CanEdit        bool   `json:"canEdit"`
 }
 
 func viewIdea(m Member, c *Conference, i *Idea, supported bool) IdeaView {
@@ -20,7 +21,7 @@ func viewIdea(m Member, c *Conference, i *Idea, supported bool) IdeaView {
 	if cp.Anonymous {
 		cp.AuthorName = ""
 	}
-	return IdeaView{Idea: &cp, Mine: m.isAuthor(i), Supported: supported, CanEdit: Permit(m, c, ActEditIdea, i) == nil}
+	return IdeaView{Idea: &cp, ConferenceSlug: c.Slug, Mine: m.isAuthor(i), Supported: supported, CanEdit: Permit(m, c, ActEditIdea, i) == nil}
 }
 
 // IdeaUpdate carries the fields of an idea edit; nil leaves a field unchanged.

@@ -188,7 +188,7 @@ func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
 	}
 	n := 0
 	for _, r := range v {
-		if r < '0' || r > '9' || n > 1e8 {
+		if r < '0' || r > '9' || n > 1e14 { // bounded well inside int64
 			return 0, &backend.Error{Code: backend.EINVALID, Message: "Invalid query parameter.", Fields: []backend.FieldError{{
 				Field: name, Code: "type", DE: "Bitte eine nicht negative ganze Zahl angeben.", EN: "Please give a non-negative whole number.",
 			}}}

@@ -179,3 +179,17 @@ func TestIdeaMarketOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+func TestIdeaListAcceptsLargeSeeds(t *testing.T) {
+	e := MustNewEnv(t)
+	orga := e.client()
+	orga.MustLogin(t)
+	mustMarket(t, orga, "saat")
+	for _, seed := range []string{"0", "2147483647", "4294967295", "999999999999"} {
+		r := orga.Do(t, http.MethodGet, "/api/v1/conferences/saat/ideas?sort=random&seed="+seed, nil)
+		if r.Status != http.StatusOK {
+			t.Errorf("seed %s: status %d, body %s", seed, r.Status, r.Body)
+		}
+	}
+	mustProblem(t, orga.Do(t, http.MethodGet, "/api/v1/conferences/saat/ideas?seed=99999999999999999999", nil), http.StatusUnprocessableEntity, "invalid")
+}
