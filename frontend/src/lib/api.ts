@@ -20,6 +20,8 @@ import type {
   ConferencePatch,
   Phase,
 } from './conference';
+import type { Idea, IdeaCreate, IdeaFilter, IdeaPage, IdeaPatch, Participant, SupportState } from './idea';
+import { ideaListQuery } from './idea';
 
 export const CSRF_COOKIE = 'ideenmarkt_csrf';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -237,6 +239,18 @@ export function createApiClient(options: ApiClientOptions = {}) {
       request<Conference>('PATCH', slugPath(slug), patch),
     setPhase: (slug: string, phase: Phase) => request<Conference>('POST', `${slugPath(slug)}/phase`, { phase }),
     regenerateJoinCode: (slug: string) => request<Conference>('POST', `${slugPath(slug)}/join-code`),
+    join: (slug: string, input: { code: string; displayName: string; department: string }) =>
+      request<{ participant: Participant }>('POST', `${slugPath(slug)}/join`, input),
+    membership: (slug: string) => request<{ participant: Participant | null }>('GET', `${slugPath(slug)}/membership`),
+    listIdeas: (slug: string, filter: IdeaFilter, offset: number, limit: number, seed?: number) =>
+      request<IdeaPage>('GET', `${slugPath(slug)}/ideas${ideaListQuery(filter, offset, limit, seed)}`),
+    createIdea: (slug: string, input: IdeaCreate) => request<Idea>('POST', `${slugPath(slug)}/ideas`, input),
+    getIdea: (id: number | string) => request<Idea>('GET', `/ideas/${encodeURIComponent(String(id))}`),
+    updateIdea: (id: number | string, patch: IdeaPatch) =>
+      request<Idea>('PATCH', `/ideas/${encodeURIComponent(String(id))}`, patch),
+    /** Idempotent: PUT supports, DELETE withdraws the support. */
+    setSupport: (id: number | string, on: boolean) =>
+      request<SupportState>(on ? 'PUT' : 'DELETE', `/ideas/${encodeURIComponent(String(id))}/support`),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   formFromConference,
   isEmptyPatch,
   parseCapacity,
+  parseLines,
   slugify,
   toCreateBody,
   toPatchBody,
@@ -21,6 +22,10 @@ const conference: Conference = {
   capacity: 450,
   phase: 'draft',
   joinCode: 'K7F3QX',
+  topics: ['Digitalisierung', 'Personal'],
+  departments: ['Bürgeramt', 'IT'],
+  anonymity: 'allowed',
+  lateIdeas: false,
   version: 3,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
@@ -38,6 +43,10 @@ describe('toCreateBody', () => {
         endsAt: '2026-06-01T17:00',
         venue: ' Rathaus ',
         capacity: 450,
+        topics: ' Digitalisierung \n\nPersonal\r\nDigitalisierung\n',
+        departments: '',
+        anonymity: 'always',
+        lateIdeas: true,
       }),
     ).toEqual({
       slug: 'tag-der-ideen',
@@ -47,12 +56,25 @@ describe('toCreateBody', () => {
       endsAt: '2026-06-01T17:00:00+02:00',
       venue: 'Rathaus',
       capacity: 450,
+      topics: ['Digitalisierung', 'Personal'],
+      departments: [],
+      anonymity: 'always',
+      lateIdeas: true,
     });
   });
 
   it('leaves out empty times and capacity, so the server reports what is missing', () => {
     const body = toCreateBody(emptyConferenceForm());
-    expect(body).toEqual({ slug: '', title: '', description: '', venue: '' });
+    expect(body).toEqual({
+      slug: '',
+      title: '',
+      description: '',
+      venue: '',
+      topics: [],
+      departments: [],
+      anonymity: 'allowed',
+      lateIdeas: false,
+    });
     expect('startsAt' in body).toBe(false);
     expect('capacity' in body).toBe(false);
   });
@@ -79,6 +101,10 @@ describe('formFromConference / toPatchBody', () => {
       endsAt: '2026-06-01T17:00',
       venue: 'Rathaus',
       capacity: '450',
+      topics: 'Digitalisierung\nPersonal',
+      departments: 'Bürgeramt\nIT',
+      anonymity: 'allowed',
+      lateIdeas: false,
     });
   });
 
@@ -104,6 +130,28 @@ describe('formFromConference / toPatchBody', () => {
     const patch = toPatchBody(v, conference);
     expect(patch).toEqual({ version: 3, title: 'Tag der Ideen 2026', endsAt: '2026-06-01T18:00:00+02:00', capacity: 500 });
     expect(isEmptyPatch(patch)).toBe(false);
+  });
+});
+
+describe('idea market settings', () => {
+  it('sends changed lists, policy and late ideas, and not reordered whitespace', () => {
+    const v = formFromConference(conference);
+    v.topics = 'Digitalisierung  \nPersonal\n\n';
+    expect(toPatchBody(v, conference)).toEqual({ version: 3 });
+    v.departments = 'IT\nBürgeramt';
+    v.anonymity = 'never';
+    v.lateIdeas = true;
+    expect(toPatchBody(v, conference)).toEqual({
+      version: 3,
+      departments: ['IT', 'Bürgeramt'],
+      anonymity: 'never',
+      lateIdeas: true,
+    });
+  });
+
+  it('parseLines trims, drops empty lines and duplicates', () => {
+    expect(parseLines('')).toEqual([]);
+    expect(parseLines(' a \r\n\n b\na ')).toEqual(['a', 'b']);
   });
 });
 

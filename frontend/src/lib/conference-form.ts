@@ -3,7 +3,7 @@
  * their conversion to and from the API's JSON.
  */
 
-import type { Conference, ConferenceCreate, ConferencePatch } from './conference';
+import type { Anonymity, Conference, ConferenceCreate, ConferencePatch } from './conference';
 import { APP_TIME_ZONE, isoToLocalInput, localInputToIso } from './dates';
 
 export interface ConferenceFormValues {
@@ -16,14 +16,44 @@ export interface ConferenceFormValues {
   venue: string;
   /** Text of the number input; Svelte may hand us a number or null. */
   capacity: string | number | null;
+  /** One topic per line. */
+  topics: string;
+  /** One department per line. */
+  departments: string;
+  anonymity: Anonymity;
+  lateIdeas: boolean;
 }
 
 /** Field names in form order; they match the API's field names in problem documents. */
-export const conferenceFields = ['slug', 'title', 'description', 'startsAt', 'endsAt', 'venue', 'capacity'] as const;
+export const conferenceFields = [
+  'slug',
+  'title',
+  'description',
+  'startsAt',
+  'endsAt',
+  'venue',
+  'capacity',
+  'topics',
+  'departments',
+  'anonymity',
+  'lateIdeas',
+] as const;
 export type ConferenceField = (typeof conferenceFields)[number];
 
 export function emptyConferenceForm(): ConferenceFormValues {
-  return { slug: '', title: '', description: '', startsAt: '', endsAt: '', venue: '', capacity: '' };
+  return {
+    slug: '',
+    title: '',
+    description: '',
+    startsAt: '',
+    endsAt: '',
+    venue: '',
+    capacity: '',
+    topics: '',
+    departments: '',
+    anonymity: 'allowed',
+    lateIdeas: false,
+  };
 }
 
 export function formFromConference(c: Conference, timeZone: string = APP_TIME_ZONE): ConferenceFormValues {
@@ -36,6 +66,10 @@ export function formFromConference(c: Conference, timeZone: string = APP_TIME_ZO
     venue: c.venue ?? '',
     // 0 is the server's "not set"; it shows as an empty field, and an empty field saves as 0.
     capacity: c.capacity ? String(c.capacity) : '',
+    topics: (c.topics ?? []).join('\n'),
+    departments: (c.departments ?? []).join('\n'),
+    anonymity: c.anonymity ?? 'allowed',
+    lateIdeas: c.lateIdeas ?? false,
   };
 }
 
@@ -53,6 +87,23 @@ export function parseCapacity(value: string | number | null): number | undefined
   return Number.isFinite(n) ? n : -1;
 }
 
+/**
+ * The non-empty, trimmed lines of a "one per line" text, without duplicates
+ * (first occurrence wins), in their order.
+ */
+export function parseLines(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const item = line.trim();
+    if (item !== '' && !out.includes(item)) out.push(item);
+  }
+  return out;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** A time as RFC 3339, or undefined for an empty/invalid input (the server then reports it as missing). */
 function time(value: string, timeZone: string): string | undefined {
   return localInputToIso(value, timeZone) ?? undefined;
@@ -64,6 +115,10 @@ export function toCreateBody(v: ConferenceFormValues, timeZone: string = APP_TIM
     title: v.title.trim(),
     description: v.description,
     venue: v.venue.trim(),
+    topics: parseLines(v.topics),
+    departments: parseLines(v.departments),
+    anonymity: v.anonymity,
+    lateIdeas: v.lateIdeas,
   };
   const startsAt = time(v.startsAt, timeZone);
   const endsAt = time(v.endsAt, timeZone);
@@ -92,6 +147,12 @@ export function toPatchBody(
   if (venue !== (original.venue ?? '')) patch.venue = venue;
   const capacity = parseCapacity(v.capacity) ?? 0;
   if (capacity !== (original.capacity ?? 0)) patch.capacity = capacity;
+  const topics = parseLines(v.topics);
+  const departments = parseLines(v.departments);
+  if (!sameList(topics, original.topics ?? [])) patch.topics = topics;
+  if (!sameList(departments, original.departments ?? [])) patch.departments = departments;
+  if (v.anonymity !== (original.anonymity ?? 'allowed')) patch.anonymity = v.anonymity;
+  if (v.lateIdeas !== (original.lateIdeas ?? false)) patch.lateIdeas = v.lateIdeas;
   for (const key of ['startsAt', 'endsAt'] as const) {
     const iso = time(v[key], timeZone);
     if (iso !== undefined && Date.parse(iso) !== Date.parse(original[key])) patch[key] = iso;

@@ -10,6 +10,11 @@ export type Route =
   | { name: 'new' }
   | { name: 'conference'; slug: string }
   | { name: 'edit'; slug: string }
+  | { name: 'join'; slug: string }
+  | { name: 'ideas'; slug: string }
+  | { name: 'newIdea'; slug: string }
+  | { name: 'idea'; id: number }
+  | { name: 'editIdea'; id: number }
   | { name: 'notFound' };
 
 function decode(segment: string): string | null {
@@ -26,10 +31,29 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '') return { name: 'list' };
   if (path === '/login') return { name: 'login' };
   if (path === '/conferences/new') return { name: 'new' };
-  const m = /^\/c\/([^/]+)(\/edit)?$/.exec(path);
+  const m = /^\/c\/([^/]+)(\/edit|\/join|\/ideas|\/ideas\/new)?$/.exec(path);
   if (m?.[1]) {
     const slug = decode(m[1]);
-    if (slug) return m[2] ? { name: 'edit', slug } : { name: 'conference', slug };
+    if (slug) {
+      switch (m[2]) {
+        case '/edit':
+          return { name: 'edit', slug };
+        case '/join':
+          return { name: 'join', slug };
+        case '/ideas':
+          return { name: 'ideas', slug };
+        case '/ideas/new':
+          return { name: 'newIdea', slug };
+        default:
+          return { name: 'conference', slug };
+      }
+    }
+  }
+  // Idea ids are positive integers without leading zeros.
+  const idea = /^\/ideas\/([1-9]\d{0,15})(\/edit)?$/.exec(path);
+  if (idea?.[1]) {
+    const id = Number(idea[1]);
+    if (Number.isSafeInteger(id)) return idea[2] ? { name: 'editIdea', id } : { name: 'idea', id };
   }
   return { name: 'notFound' };
 }
