@@ -95,3 +95,61 @@ func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) 
 	}
 	return p, key, nil
 }
+
+// ListParticipants returns a conference's current participants, for the
+// organisers (who appoint moderators from this list).
+func (a *App) ListParticipants(ctx context.Context, actor Actor, slug string) ([]*Participant, error) {
+	if err := requireOrganizer(actor); err != nil {
+		return nil, err
+	}
+	c, err := a.findVisibleConference(ctx, actor, slug)
+	if err != nil {
+		return nil, err
+	}
+	all, err := a.Store.FindParticipants(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*Participant{}
+	for _, p := range all {
+		if p.LeftAt == nil {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// SetParticipantRole makes a participant a moderator or back; organisers
+// only, and written to the audit log.
+func (a *App) SetParticipantRole(ctx context.Context, actor Actor, slug string, id int64, role ConferenceRole) (*Participant, error) {
+	if err := requireOrganizer(actor); err != nil {
+		return nil, err
+	}
+	if role != RoleParticipant && role != RoleModerator {
+		var v Validation
+		v.Add("role", "invalid", "Bitte participant oder moderator wählen.", "Role must be participant or moderator.")
+		return nil, v.Err()
+	}
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	c, err := a.findVisibleConference(ctx, actor, slug)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.Store.FindParticipantByID(ctx, id)
+	if ErrorCode(err) == ENOTFOUND || (err == nil && (p.ConferenceID != c.ID || p.LeftAt != nil)) {
+		return nil, Errorf(ENOTFOUND, "Participant not found.")
+	}
+	if err != nil || p.Role == role {
+		return p, err
+	}
+	p.Role = role
+	if err := a.Store.UpdateParticipant(ctx, p); err != nil {
+		return nil, err
+	}
+	// The role is set; the audit entry follows in its own transaction. Losing
+	// it would leave a correct role unlogged, never a logged change undone.
+	err = a.Store.Moderate(ctx, &ModerationChange{Audit: AuditEntry{ConferenceID: c.ID, Actor: actor.Account.Email,
+		Action: "role:" + string(role), Entity: EntityParticipant, EntityID: p.ID, Reason: p.DisplayName, CreatedAt: a.now()}})
+	return p, err
+}

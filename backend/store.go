@@ -46,6 +46,9 @@ type Store interface {
 	// the same conference is ECONFLICT; an unknown conference is ENOTFOUND.
 	CreateParticipant(ctx context.Context, p *Participant) error
 	FindParticipantByID(ctx context.Context, id int64) (*Participant, error)
+	// FindParticipants lists a conference's participants by id, including
+	// those who left (their personal data is already erased).
+	FindParticipants(ctx context.Context, conferenceID int64) ([]*Participant, error)
 	// FindParticipantByKey finds the membership of a browser key in a conference.
 	FindParticipantByKey(ctx context.Context, conferenceID int64, keyHash string) (*Participant, error)
 	// UpdateParticipant writes DisplayName, Department, Role, KeyHash ("" is

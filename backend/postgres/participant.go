@@ -57,6 +57,15 @@ func (s *Store) FindParticipantByID(ctx context.Context, id int64) (*backend.Par
 	return p, nil
 }
 
+// FindParticipants lists a conference's participants by id.
+func (s *Store) FindParticipants(ctx context.Context, conferenceID int64) ([]*backend.Participant, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+participantColumns+` FROM participants WHERE conference_id = $1 ORDER BY id`, conferenceID)
+	if err != nil {
+		return nil, wrap(err, "list participants")
+	}
+	return collect(rows, scanParticipant, "list participants", "scan participant")
+}
+
 // FindParticipantByKey returns the membership of a browser key in a
 // conference, or ENOTFOUND. An empty key matches nothing: it is stored as
 // NULL for those who left.

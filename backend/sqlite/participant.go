@@ -47,6 +47,15 @@ func (s *Store) FindParticipantByID(ctx context.Context, id int64) (*backend.Par
 	return p, wrap(err, "find participant")
 }
 
+// FindParticipants lists a conference's participants by id.
+func (s *Store) FindParticipants(ctx context.Context, conferenceID int64) ([]*backend.Participant, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+participantColumns+` FROM participants WHERE conference_id = ? ORDER BY id`, conferenceID)
+	if err != nil {
+		return nil, wrap(err, "list participants")
+	}
+	return collect(rows, scanParticipant, "list participants", "scan participant")
+}
+
 // FindParticipantByKey returns the membership of a browser key in a conference
 // or ENOTFOUND. An empty key matches nobody (left participants have none).
 func (s *Store) FindParticipantByKey(ctx context.Context, conferenceID int64, keyHash string) (*backend.Participant, error) {

@@ -28,6 +28,24 @@ func testParticipant(t *testing.T, open Opener) {
 		mustNoErr(t, err, "find by key")
 		sameParticipant(t, byKey, p)
 	})
+	t.Run("ListPerConference", func(t *testing.T) {
+		s := open(t)
+		a, b := MustCreateConference(t, s, "a"), MustCreateConference(t, s, "b")
+		p1 := MustCreateParticipant(t, s, a, "k1")
+		MustCreateParticipant(t, s, b, "k2")
+		p3 := MustCreateParticipant(t, s, a, "k3")
+		got, err := s.FindParticipants(t.Context(), a.ID)
+		mustNoErr(t, err, "list")
+		if len(got) != 2 || got[0].ID != p1.ID || got[1].ID != p3.ID {
+			t.Fatalf("participants of a = %+v, want ids %d, %d", got, p1.ID, p3.ID)
+		}
+		sameParticipant(t, got[1], p3)
+		empty, err := s.FindParticipants(t.Context(), 4711)
+		mustNoErr(t, err, "list unknown")
+		if empty == nil || len(empty) != 0 {
+			t.Fatalf("participants of an unknown conference = %v, want an empty non-nil slice", empty)
+		}
+	})
 	t.Run("NotFound", func(t *testing.T) {
 		s := open(t)
 		c := MustCreateConference(t, s, "nf")

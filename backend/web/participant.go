@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,6 +54,34 @@ func (s *Server) membership(c *fiber.Ctx) error {
 		}
 		return c.JSON(participantJSON{})
 	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(participantJSON{Participant: p})
+}
+
+func (s *Server) listParticipants(c *fiber.Ctx) error {
+	items, err := s.app.ListParticipants(c.UserContext(), actorOf(c), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+type roleRequest struct {
+	Role backend.ConferenceRole `json:"role"`
+}
+
+func (s *Server) setParticipantRole(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return backend.Errorf(backend.ENOTFOUND, "Participant not found.")
+	}
+	var req roleRequest
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	p, err := s.app.SetParticipantRole(c.UserContext(), actorOf(c), c.Params("slug"), id, req.Role)
 	if err != nil {
 		return err
 	}

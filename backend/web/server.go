@@ -112,6 +112,8 @@ func (s *Server) routes() {
 	api.Post("/conferences/:slug/join-code", s.regenerateJoinCode)
 	api.Post("/conferences/:slug/join", s.join)
 	api.Get("/conferences/:slug/membership", s.membership)
+	api.Get("/conferences/:slug/participants", s.listParticipants)
+	api.Patch("/conferences/:slug/participants/:id", s.setParticipantRole)
 	api.Get("/conferences/:slug/ideas", s.listIdeas)
 	api.Post("/conferences/:slug/ideas", s.createIdea)
 	api.Get("/ideas/:id", s.getIdea)

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"ideenmarkt/backend"
 )
 
 func TestModerationOverHTTP(t *testing.T) {
@@ -18,12 +16,20 @@ func TestModerationOverHTTP(t *testing.T) {
 	mustJoin(t, anna, "moderation", code, "Anna")
 	mustJoin(t, ben, "moderation", code, "Ben")
 	mustJoin(t, mona, "moderation", code, "Mona")
-	makeModerator(t, e, mona)
+	makeModerator(t, orga, "moderation", "Mona")
 
 	idea := mustJSON[ideaJSON](t, anna.Do(t, http.MethodPost, "/api/v1/conferences/moderation/ideas",
 		map[string]any{"title": "Werbung für meinen Laden", "topic": "Digitalisierung"}), http.StatusCreated)
 	ideaPath := fmt.Sprintf("/api/v1/ideas/%d", idea.ID)
 
+	t.Run("only organisers list participants and appoint moderators", func(t *testing.T) {
+		mustProblem(t, ben.Do(t, http.MethodGet, "/api/v1/conferences/moderation/participants", nil), http.StatusUnauthorized, "unauthorized")
+		p := mustProblem(t, orga.Do(t, http.MethodPatch, "/api/v1/conferences/moderation/participants/1", map[string]any{"role": "king"}), http.StatusUnprocessableEntity, "invalid")
+		if got := strings.Join(fieldCodes(t, p), ","); got != "role:invalid" {
+			t.Fatalf("fields = %s", got)
+		}
+		mustProblem(t, orga.Do(t, http.MethodPatch, "/api/v1/conferences/moderation/participants/999", map[string]any{"role": "moderator"}), http.StatusNotFound, "not_found")
+	})
 	t.Run("participants report; the report shows in the queue", func(t *testing.T) {
 		for i := 0; i < 2; i++ { // the second report by the same person is absorbed
 			if r := ben.Do(t, http.MethodPost, "/api/v1/reports", map[string]any{"entity": "idea", "entityId": idea.ID, "reason": "Werbung"}); r.Status != http.StatusNoContent {
@@ -75,8 +81,9 @@ func TestModerationOverHTTP(t *testing.T) {
 			Items []struct{ Actor, Action, Reason string }
 			Total int
 		}](t, orga.Do(t, http.MethodGet, "/api/v1/conferences/moderation/audit", nil), http.StatusOK)
-		if log.Total != 3 || log.Items[2].Action != "hide" || log.Items[2].Actor != "Mona (Moderation)" || log.Items[0].Action != "tag" {
-			t.Fatalf("audit log = %+v, want tag, lock, hide (newest first) by Mona", log)
+		if log.Total != 4 || log.Items[2].Action != "hide" || log.Items[2].Actor != "Mona (Moderation)" || log.Items[0].Action != "tag" ||
+			log.Items[3].Action != "role:moderator" || log.Items[3].Actor != orgaEmail {
+			t.Fatalf("audit log = %+v, want tag, lock, hide by Mona after the organiser appointed her (newest first)", log)
 		}
 		r := orga.Do(t, http.MethodGet, "/api/v1/conferences/moderation/audit?format=csv", nil)
 		body := string(r.Body)
@@ -87,20 +94,24 @@ func TestModerationOverHTTP(t *testing.T) {
 	})
 }
 
-// makeModerator promotes the participant behind c's cookie; assigning roles
-// through the API comes with the organisers' participant list.
-func makeModerator(tb testing.TB, e *env, c *client) {
+// makeModerator appoints the participant called name through the organisers' API.
+func makeModerator(tb testing.TB, orga *client, slug, name string) {
 	tb.Helper()
-	conf, err := e.store.FindConferenceBySlug(tb.Context(), "moderation")
-	if err != nil {
-		tb.Fatal(err)
+	list := mustJSON[struct {
+		Items []struct {
+			ID          int64
+			DisplayName string
+		}
+	}](tb, orga.Do(tb, http.MethodGet, "/api/v1/conferences/"+slug+"/participants", nil), http.StatusOK)
+	for _, p := range list.Items {
+		if p.DisplayName == name {
+			got := mustJSON[struct{ Participant struct{ Role string } }](tb,
+				orga.Do(tb, http.MethodPatch, fmt.Sprintf("/api/v1/conferences/%s/participants/%d", slug, p.ID), map[string]any{"role": "moderator"}), http.StatusOK)
+			if got.Participant.Role != "moderator" {
+				tb.Fatalf("role after appointment = %q", got.Participant.Role)
+			}
+			return
+		}
 	}
-	p, err := e.store.FindParticipantByKey(tb.Context(), conf.ID, backend.HashToken(c.cookie("ideenmarkt_participant")))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p.Role = backend.RoleModerator
-	if err := e.store.UpdateParticipant(tb.Context(), p); err != nil {
-		tb.Fatal(err)
-	}
+	tb.Fatalf("no participant %q in %+v", name, list.Items)
 }
