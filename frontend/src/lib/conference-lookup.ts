@@ -7,6 +7,7 @@
 
 import { api } from './api';
 import type { Conference } from './conference';
+import type { Participant } from './idea';
 
 const STORAGE_KEY = 'ideenmarkt.conferenceSlugs';
 const memory = new Map<string, string>();
@@ -53,4 +54,13 @@ export async function conferenceById(id: number | string): Promise<Conference | 
     if (offset + pageSize >= page.total) break;
   }
   return null;
+}
+
+/** A conference with this browser's participant in it (null when not joined); remembers its slug. */
+export async function conferenceWithMembership(
+  slug: string,
+): Promise<{ conference: Conference; participant: Participant | null }> {
+  const [conference, m] = await Promise.all([api.getConference(slug), api.membership(slug)]);
+  rememberConference(conference);
+  return { conference, participant: m.participant ?? null };
 }
