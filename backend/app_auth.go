@@ -75,7 +75,7 @@ func (a *App) Login(ctx context.Context, email, password string) (*Account, stri
 	if !CheckPassword(acc.PasswordHash, password) {
 		return nil, "", Errorf(EUNAUTHORIZED, "E-mail address or password is wrong.")
 	}
-	token := randomToken()
+	token := RandomToken()
 	now := a.now()
 	sess := &Session{TokenHash: HashToken(token), AccountID: acc.ID, CreatedAt: now, ExpiresAt: now.Add(a.SessionTTL)}
 	if err := a.Store.CreateSession(ctx, sess); err != nil {
@@ -118,13 +118,12 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func randomToken() string {
+// RandomToken returns 256 random bits, URL-safe: session tokens, CSRF tokens,
+// participant keys and generated passwords.
+func RandomToken() string {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
 }
-
-// RandomToken returns 256 random bits, URL-safe; for CSRF tokens and passwords.
-func RandomToken() string { return randomToken() }

@@ -86,10 +86,7 @@ func (a *App) ModerateIdea(ctx context.Context, actor Actor, id int64, mod IdeaM
 	case AuditTag:
 		tags := normalizeList(mod.Tags)
 		var v Validation
-		validateSettings(&v, tags, nil, AnonymityAllowed)
-		for n := range v.fields {
-			v.fields[n].Field = "tags"
-		}
+		validateList(&v, "tags", tags)
 		if err := v.Err(); err != nil {
 			return IdeaView{}, err
 		}

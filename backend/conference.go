@@ -155,35 +155,37 @@ const (
 	MaxListEntryLen = 80
 )
 
-// validateSettings checks the idea-market settings shared by create and update.
-func validateSettings(v *Validation, topics, departments []string, anon Anonymity) {
-	for _, l := range []struct {
-		field string
-		list  []string
-	}{{"topics", topics}, {"departments", departments}} {
-		if len(l.list) > MaxListEntries {
-			v.Add(l.field, "too_many", "Höchstens 100 Einträge.", "At most 100 entries.")
-			continue
+// validateList checks a list of names (topics, departments, tags): at most
+// MaxListEntries, each at most MaxListEntryLen characters, single-line, and
+// no entry twice (ignoring case). Problems are reported on field.
+func validateList(v *Validation, field string, list []string) {
+	if len(list) > MaxListEntries {
+		v.Add(field, "too_many", "Höchstens 100 Einträge.", "At most 100 entries.")
+		return
+	}
+	seen := map[string]bool{}
+	for _, s := range list {
+		if utf8.RuneCountInString(s) > MaxListEntryLen {
+			v.Add(field, "too_long", "Ein Eintrag darf höchstens 80 Zeichen lang sein.", "An entry may be at most 80 characters long.")
+			return
 		}
-		seen := map[string]bool{}
-		for _, s := range l.list {
-			if utf8.RuneCountInString(s) > MaxListEntryLen {
-				v.Add(l.field, "too_long", "Ein Eintrag darf höchstens 80 Zeichen lang sein.", "An entry may be at most 80 characters long.")
-				break
-			}
-			if seen[strings.ToLower(s)] {
-				v.Add(l.field, "duplicate", "Jeder Eintrag darf nur einmal vorkommen: "+s, "Each entry may occur only once: "+s)
-				break
-			}
-			seen[strings.ToLower(s)] = true
-			var sub Validation
-			validateText(&sub, l.field, s, MaxListEntryLen, true)
-			if sub.Err() != nil {
-				v.fields = append(v.fields, sub.fields...)
-				break
-			}
+		if seen[strings.ToLower(s)] {
+			v.Add(field, "duplicate", "Jeder Eintrag darf nur einmal vorkommen: "+s, "Each entry may occur only once: "+s)
+			return
+		}
+		seen[strings.ToLower(s)] = true
+		before := len(v.fields)
+		validateText(v, field, s, MaxListEntryLen, true)
+		if len(v.fields) > before {
+			return
 		}
 	}
+}
+
+// validateSettings checks the idea-market settings shared by create and update.
+func validateSettings(v *Validation, topics, departments []string, anon Anonymity) {
+	validateList(v, "topics", topics)
+	validateList(v, "departments", departments)
 	switch anon {
 	case AnonymityNever, AnonymityAllowed, AnonymityAlways:
 	default:

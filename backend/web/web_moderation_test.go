@@ -75,6 +75,10 @@ func TestModerationOverHTTP(t *testing.T) {
 		if strings.Join(tagged.Tags, "|") != "ÖPNV|Mobilität" {
 			t.Fatalf("tags = %q", tagged.Tags)
 		}
+		p := mustProblem(t, mona.Do(t, http.MethodPost, path+"/moderation", map[string]any{"action": "tag", "tags": []string{"Bus", "bus"}}), http.StatusUnprocessableEntity, "invalid")
+		if got := strings.Join(fieldCodes(t, p), ","); got != "tags:duplicate" {
+			t.Fatalf("duplicate tags: fields = %s, want tags:duplicate", got)
+		}
 	})
 	t.Run("organisers read and export the audit log", func(t *testing.T) {
 		log := mustJSON[struct {
