@@ -253,10 +253,7 @@ func testConcurrentComments(t *testing.T, s backend.Store) {
 	const n = 100
 	c := MustCreateConference(t, s, "rush")
 	i := MustCreateIdea(t, s, c, nil, "Kantine länger öffnen")
-	people := make([]*backend.Participant, n)
-	for k := range people {
-		people[k] = MustCreateParticipant(t, s, c, fmt.Sprint("p", k))
-	}
+	people := MustCreateParticipants(t, s, c, n)
 	seq := lastSeq(t, s)
 	var wg sync.WaitGroup
 	start := make(chan struct{})

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -157,30 +156,11 @@ func testConference(t *testing.T, open Opener) {
 	t.Run("ConcurrentUpdatesOneWins", func(t *testing.T) {
 		s := open(t)
 		c := MustCreateConference(t, s, "race")
-		const n = 20
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				mine := *c
-				mine.Capacity = i
-				errs <- s.UpdateConference(t.Context(), &mine)
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		ok := 0
-		for err := range errs {
-			switch backend.ErrorCode(err) {
-			case "":
-				ok++
-			case backend.ECONFLICT:
-			default:
-				t.Fatalf("concurrent update: unexpected error %v", err)
-			}
-		}
+		ok := winners(t, 20, func(k int) error {
+			mine := *c
+			mine.Capacity = k
+			return s.UpdateConference(t.Context(), &mine)
+		})
 		if ok != 1 {
 			t.Fatalf("%d concurrent updates of version 1 succeeded, want exactly 1", ok)
 		}

@@ -3,7 +3,6 @@ package storetest
 import (
 	"fmt"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -197,30 +196,11 @@ func testIdea(t *testing.T, open Opener) {
 		s := open(t)
 		c := MustCreateConference(t, s, "race")
 		i := MustCreateIdea(t, s, c, nil, "Umstritten")
-		const n = 20
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for k := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				mine := *i
-				mine.Title = "Fassung " + string(rune('A'+k))
-				errs <- s.UpdateIdea(t.Context(), &mine, true)
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		ok := 0
-		for err := range errs {
-			switch backend.ErrorCode(err) {
-			case "":
-				ok++
-			case backend.ECONFLICT:
-			default:
-				t.Fatalf("concurrent update: unexpected error %v", err)
-			}
-		}
+		ok := winners(t, 20, func(k int) error {
+			mine := *i
+			mine.Title = "Fassung " + string(rune('A'+k))
+			return s.UpdateIdea(t.Context(), &mine, true)
+		})
 		versions, err := s.FindIdeaVersions(t.Context(), i.ID)
 		mustNoErr(t, err, "versions")
 		if ok != 1 || len(versions) != 1 {

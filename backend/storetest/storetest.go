@@ -6,7 +6,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,6 +106,44 @@ func MustCreateIdea(tb testing.TB, s backend.Store, conf *backend.Conference, au
 		tb.Fatalf("create idea %q: %v", title, err)
 	}
 	return i
+}
+
+// winners runs write(0..n-1) at once, as optimistic-locking rivals, and
+// returns how many succeeded; every loser must fail with ECONFLICT.
+func winners(tb testing.TB, n int, write func(k int) error) int {
+	tb.Helper()
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- write(k)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	ok := 0
+	for err := range errs {
+		switch backend.ErrorCode(err) {
+		case "":
+			ok++
+		case backend.ECONFLICT:
+		default:
+			tb.Fatalf("concurrent update: unexpected error %v", err)
+		}
+	}
+	return ok
+}
+
+// MustCreateParticipants creates n participants of conf with keys p0…p(n-1).
+func MustCreateParticipants(tb testing.TB, s backend.Store, conf *backend.Conference, n int) []*backend.Participant {
+	tb.Helper()
+	people := make([]*backend.Participant, n)
+	for k := range people {
+		people[k] = MustCreateParticipant(tb, s, conf, fmt.Sprint("p", k))
+	}
+	return people
 }
 
 // wantCode fails unless err carries the backend error code want.

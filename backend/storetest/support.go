@@ -119,10 +119,7 @@ func testConcurrentSupport(t *testing.T, s backend.Store) {
 	const n = 200
 	c := MustCreateConference(t, s, "rush")
 	i := MustCreateIdea(t, s, c, nil, "Kantine länger öffnen")
-	people := make([]*backend.Participant, n)
-	for k := range people {
-		people[k] = MustCreateParticipant(t, s, c, fmt.Sprint("p", k))
-	}
+	people := MustCreateParticipants(t, s, c, n)
 	ideaIDs := []int64{i.ID}
 	rush := func(who []*backend.Participant, on bool) []int {
 		t.Helper()
