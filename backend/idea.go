@@ -29,13 +29,16 @@ type Idea struct {
 	HiddenReason   string     `json:"hiddenReason,omitempty"`
 	MergedIntoID   *int64     `json:"mergedIntoId,omitempty"`
 	CommentsLocked bool       `json:"commentsLocked"`
-	Tags           []string   `json:"tags"`     // set by moderators; never nil when read from a store
-	Reviewed       bool       `json:"reviewed"` // a moderator has looked at it (leaves the queue)
-	SupportCount   int        `json:"supportCount"`
-	CommentCount   int        `json:"commentCount"`
-	Version        int        `json:"version"`
-	CreatedAt      time.Time  `json:"createdAt"`
-	UpdatedAt      time.Time  `json:"updatedAt"`
+	Tags           []string   `json:"tags"`         // set by moderators; never nil when read from a store
+	Reviewed       bool       `json:"reviewed"`     // a moderator has looked at it (leaves the queue)
+	SupportCount   int        `json:"supportCount"` // ImportedSupports plus one per supporting participant
+	// ImportedSupports were counted by an earlier platform an import came
+	// from; they are tied to no participant.
+	ImportedSupports int       `json:"importedSupports"`
+	CommentCount     int       `json:"commentCount"`
+	Version          int       `json:"version"`
+	CreatedAt        time.Time `json:"createdAt"`
+	UpdatedAt        time.Time `json:"updatedAt"`
 }
 
 // IdeaVersion is an idea's text before an edit; moderators can read them.
@@ -122,4 +125,12 @@ func RandomOrderFactor(seed int64) int64 {
 		s += 1 << 31
 	}
 	return ((s+1)*2654435761)%(RandomOrderModulus-1) + 1
+}
+
+// IdeaTitle is the little that duplicate hints compare.
+type IdeaTitle struct {
+	ID           int64
+	Title        string
+	SupportCount int
+	Hidden       bool
 }

@@ -34,6 +34,7 @@ type Participant struct {
 // JoinInput is what a person enters to join a conference.
 type JoinInput struct {
 	Code        string `json:"code"`
+	Invite      string `json:"invite"` // a personal invite token, instead of the code`
 	DisplayName string `json:"displayName"`
 	Department  string `json:"department"`
 }

@@ -44,7 +44,10 @@ type Store interface {
 
 	// CreateParticipant inserts p and sets its ID. A KeyHash already used in
 	// the same conference is ECONFLICT; an unknown conference is ENOTFOUND.
-	CreateParticipant(ctx context.Context, p *Participant) error
+	// With inviteID > 0 it also marks that invite used by p (UsedAt =
+	// p.CreatedAt) in the same transaction; an invite already used, or not of
+	// p's conference, is ECONFLICT and nothing is written.
+	CreateParticipant(ctx context.Context, p *Participant, inviteID int64) error
 	FindParticipantByID(ctx context.Context, id int64) (*Participant, error)
 	// FindParticipants lists a conference's participants by id, including
 	// those who left (their personal data is already erased).
@@ -54,6 +57,24 @@ type Store interface {
 	// UpdateParticipant writes DisplayName, Department, Role, KeyHash ("" is
 	// stored as NULL) and LeftAt.
 	UpdateParticipant(ctx context.Context, p *Participant) error
+	// EraseParticipant removes a participant's personal data in one
+	// transaction: the participant's DisplayName and Department become "",
+	// KeyHash NULL and LeftAt at; the AuthorName of their ideas and comments
+	// becomes ""; the e-mail of the invite they joined with is erased (NULL).
+	// Ideas, comments and supports stay. Records a change for the participant
+	// and for each idea whose author name was cleared. Unknown id: ENOTFOUND.
+	EraseParticipant(ctx context.Context, id int64, at time.Time) error
+
+	// SaveInvites creates invites or, for an e-mail already invited to the
+	// conference, replaces its TokenHash and CreatedAt (a new link; the old
+	// one stops working) while UsedAt and ParticipantID stay. All in one
+	// transaction; sets each invite's ID (and UsedAt/ParticipantID of
+	// existing ones). Unknown conference: ENOTFOUND.
+	SaveInvites(ctx context.Context, conferenceID int64, invites []*Invite) error
+	// FindInvites lists a conference's invites by id.
+	FindInvites(ctx context.Context, conferenceID int64) ([]*Invite, error)
+	// FindInviteByToken finds an invite of a conference by its token hash.
+	FindInviteByToken(ctx context.Context, conferenceID int64, tokenHash string) (*Invite, error)
 
 	// CreateIdea inserts i and sets ID, Version (1), SupportCount and
 	// CommentCount (0). An unknown conference or author is ENOTFOUND.
@@ -72,6 +93,45 @@ type Store interface {
 	UpdateIdea(ctx context.Context, i *Idea, keepVersion bool) error
 	// FindIdeaVersions returns an idea's earlier versions, oldest first.
 	FindIdeaVersions(ctx context.Context, ideaID int64) ([]IdeaVersion, error)
+	// FindIdeaTitles returns id, title, support count and hidden flag of
+	// every idea of a conference that is not merged, by id: the material of
+	// duplicate hints.
+	FindIdeaTitles(ctx context.Context, conferenceID int64) ([]IdeaTitle, error)
+
+	// MergeIdeas merges m.SourceID into m.TargetID in one transaction (see
+	// Merge): source supports move to the target unless the person already
+	// supports it (then dropped), the source's comments move, the source's
+	// ImportedSupports are added to the target's, the source gets Status
+	// IdeaMerged, MergedIntoID and zero counts, both ideas' counts are
+	// recounted and versions incremented; audit is written (its ID set).
+	// Sets m.ID, m.PreviousStatus and the counts. Source and target must be
+	// different ideas of m.ConferenceID, neither merged (else ECONFLICT);
+	// unknown ids are ENOTFOUND. Records changes for both ideas and the
+	// moved comments.
+	MergeIdeas(ctx context.Context, m *Merge, audit *AuditEntry) error
+	// FindMerge returns a merge with its counts, or ENOTFOUND.
+	FindMerge(ctx context.Context, id int64) (*Merge, error)
+	// FindActiveMerge returns the merge that currently holds an idea as its
+	// source (not undone), or ENOTFOUND.
+	FindActiveMerge(ctx context.Context, sourceID int64) (*Merge, error)
+	// UndoMerge reverses a merge in one transaction: every recorded support
+	// returns to the source (if the person still exists), the moved ones
+	// leave the target, the moved comments that are still on the target
+	// return (with replies written to them on the target since, so that no
+	// thread is split), the imported supports go back, the source gets its previous
+	// status and no MergedIntoID, both are recounted and versions
+	// incremented, UndoneAt is set, and audit is written. A merge already
+	// undone, or whose target has since been merged itself, is ECONFLICT.
+	UndoMerge(ctx context.Context, mergeID int64, audit *AuditEntry) error
+
+	// ImportIdeas writes conf (like UpdateConference, version-checked: the
+	// import may add topics and departments) and all items in one
+	// transaction: either everything is stored or nothing. Ideas keep the
+	// given CreatedAt, AuthorName and ImportedSupports (SupportCount =
+	// ImportedSupports); comments are attached to their idea (replies to
+	// their parent) and counted. progress, if not nil, is called with the
+	// number of ideas written so far, now and then. Records a change per idea.
+	ImportIdeas(ctx context.Context, conf *Conference, items []ImportIdea, progress func(done int)) error
 
 	// SetSupport adds (on) or removes a participant's support for an idea,
 	// idempotently, and keeps Idea.SupportCount equal to the number of
@@ -158,6 +218,7 @@ const (
 	EntityIdea        = "idea"
 	EntityComment     = "comment"
 	EntityReport      = "report"
+	EntityInvite      = "invite"
 
 	OpCreate = "create"
 	OpUpdate = "update"

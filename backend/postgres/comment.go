@@ -22,12 +22,12 @@ func scanComment(row pgx.Row) (*backend.Comment, error) {
 	return &c, nil
 }
 
-// recountComments sets an idea's comment_count to its comments that are
-// neither deleted nor hidden. The caller has locked the idea row, so this
+// recountComments sets the ideas' comment_count to their comments that are
+// neither deleted nor hidden. The caller has locked the idea rows, so this
 // statement's snapshot sees every comment committed before the lock.
-func recountComments(ctx context.Context, tx pgx.Tx, ideaID int64) error {
-	_, err := tx.Exec(ctx, `UPDATE ideas SET comment_count = (SELECT COUNT(*) FROM comments WHERE idea_id = $1 AND NOT deleted AND NOT hidden)
-		WHERE id = $1`, ideaID)
+func recountComments(ctx context.Context, tx pgx.Tx, ideaIDs ...int64) error {
+	_, err := tx.Exec(ctx, `UPDATE ideas SET comment_count = (SELECT COUNT(*) FROM comments WHERE idea_id = ideas.id AND NOT deleted AND NOT hidden)
+		WHERE id = ANY($1)`, ideaIDs)
 	return wrap(err, "count comments")
 }
 

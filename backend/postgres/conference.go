@@ -103,26 +103,11 @@ func (s *Store) CreateConference(ctx context.Context, c *backend.Conference) err
 func (s *Store) UpdateConference(ctx context.Context, c *backend.Conference) error {
 	var version int
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
-		err := tx.QueryRow(ctx, `UPDATE conferences SET title = $1, description = $2, starts_at = $3, ends_at = $4, venue = $5,
-			capacity = $6, phase = $7, join_code = $8, topics = $9, departments = $10, anonymity = $11, late_ideas = $12,
-			version = version + 1, updated_at = $13
-			WHERE id = $14 AND version = $15 RETURNING version`,
-			c.Title, c.Description, c.StartsAt, c.EndsAt, c.Venue, c.Capacity, c.Phase, c.JoinCode,
-			list(c.Topics), list(c.Departments), c.Anonymity, c.LateIdeas, c.UpdatedAt,
-			c.ID, c.Version).Scan(&version)
-		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM conferences WHERE id = $1)`, c.ID).Scan(&exists); err != nil {
-				return backend.Change{}, wrap(err, "check conference")
-			}
-			if !exists {
-				return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Conference not found.")
-			}
-			return backend.Change{}, backend.ErrStaleVersion
-		}
+		v, err := updateConferenceTx(ctx, tx, c)
 		if err != nil {
-			return backend.Change{}, wrap(err, "update conference")
+			return backend.Change{}, err
 		}
+		version = v
 		return backend.Change{Entity: backend.EntityConference, EntityID: c.ID, Op: backend.OpUpdate, ConferenceID: c.ID}, nil
 	})
 	if err != nil {
@@ -139,4 +124,34 @@ func list(l []string) []string {
 		return []string{}
 	}
 	return l
+}
+
+// updateConferenceTx is the version-checked write of UpdateConference inside
+// tx; it returns the new version and leaves c unchanged, so that a rollback
+// later in the transaction leaves the caller's conference as it was. A stale
+// version is ECONFLICT, a missing id ENOTFOUND. Concurrent writers of the
+// conference queue on its row lock, held until commit.
+func updateConferenceTx(ctx context.Context, tx pgx.Tx, c *backend.Conference) (int, error) {
+	var version int
+	err := tx.QueryRow(ctx, `UPDATE conferences SET title = $1, description = $2, starts_at = $3, ends_at = $4, venue = $5,
+		capacity = $6, phase = $7, join_code = $8, topics = $9, departments = $10, anonymity = $11, late_ideas = $12,
+		version = version + 1, updated_at = $13
+		WHERE id = $14 AND version = $15 RETURNING version`,
+		c.Title, c.Description, c.StartsAt, c.EndsAt, c.Venue, c.Capacity, c.Phase, c.JoinCode,
+		list(c.Topics), list(c.Departments), c.Anonymity, c.LateIdeas, c.UpdatedAt,
+		c.ID, c.Version).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM conferences WHERE id = $1)`, c.ID).Scan(&exists); err != nil {
+			return 0, wrap(err, "check conference")
+		}
+		if !exists {
+			return 0, backend.Errorf(backend.ENOTFOUND, "Conference not found.")
+		}
+		return 0, backend.ErrStaleVersion
+	}
+	if err != nil {
+		return 0, wrap(err, "update conference")
+	}
+	return version, nil
 }

@@ -11,13 +11,13 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status, hidden,
-	hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version, created_at, updated_at`
+	hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count, version, created_at, updated_at`
 
 // scanIdea reads ideaColumns plus any extra destinations; the times are UTC.
 func scanIdea(row pgx.Row, extra ...any) (*backend.Idea, error) {
 	var i backend.Idea
 	dest := append([]any{&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &i.AuthorID, &i.AuthorName,
-		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.CommentsLocked, &i.Tags, &i.Reviewed, &i.SupportCount, &i.CommentCount,
+		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.CommentsLocked, &i.Tags, &i.Reviewed, &i.SupportCount, &i.ImportedSupports, &i.CommentCount,
 		&i.Version, &i.CreatedAt, &i.UpdatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
@@ -27,19 +27,19 @@ func scanIdea(row pgx.Row, extra ...any) (*backend.Idea, error) {
 	return &i, nil
 }
 
-// CreateIdea inserts i, sets its ID, Version (1) and counts (0) and records
-// the change. An unknown conference, author or merge target is ENOTFOUND
+// CreateIdea inserts i, sets its ID, Version (1), SupportCount (its
+// ImportedSupports) and CommentCount (0) and records the change. An unknown conference, author or merge target is ENOTFOUND
 // (foreign key). CreatedAt and UpdatedAt are stored as given.
 func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 	var id int64
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
 		err := tx.QueryRow(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous,
-			status, hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version,
-			created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, 0, 1, $16, $17) RETURNING id`,
+			status, hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports,
+			comment_count, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, 0, 1, $17, $18) RETURNING id`,
 			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, i.AuthorID, i.AuthorName, i.Anonymous,
 			i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked, list(i.Tags), i.Reviewed,
-			i.CreatedAt, i.UpdatedAt).Scan(&id)
+			i.ImportedSupports, i.CreatedAt, i.UpdatedAt).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert idea")
 		}
@@ -48,7 +48,7 @@ func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 	if err != nil {
 		return err
 	}
-	i.ID, i.Version, i.SupportCount, i.CommentCount = id, 1, 0, 0
+	i.ID, i.Version, i.SupportCount, i.CommentCount = id, 1, i.ImportedSupports, 0
 	i.Tags = list(i.Tags)
 	return nil
 }

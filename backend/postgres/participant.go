@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,22 +31,67 @@ func scanParticipant(row pgx.Row) (*backend.Participant, error) {
 
 // CreateParticipant inserts p, sets its ID and records the change. A KeyHash
 // already used in the conference is ECONFLICT (participants_key); an unknown
-// conference is ENOTFOUND (foreign key).
-func (s *Store) CreateParticipant(ctx context.Context, p *backend.Participant) error {
+// conference is ENOTFOUND (foreign key). With inviteID > 0 the invite row is
+// locked first and then marked used by p in the same transaction (with an
+// invite change): concurrent joins with one invite take turns, and all but the
+// first find it used. An invite already used or of another conference is
+// ECONFLICT, an unknown one ENOTFOUND, and then nothing is written.
+func (s *Store) CreateParticipant(ctx context.Context, p *backend.Participant, inviteID int64) error {
 	var id int64
-	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
+	err := s.inChangesTx(ctx, func(tx pgx.Tx) ([]backend.Change, error) {
+		if inviteID > 0 {
+			if err := lockInvite(ctx, tx, inviteID, p.ConferenceID); err != nil {
+				return nil, err
+			}
+		}
 		err := tx.QueryRow(ctx, `INSERT INTO participants (conference_id, key_hash, display_name, department, role, created_at, left_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			p.ConferenceID, nullString(p.KeyHash), p.DisplayName, p.Department, p.Role, p.CreatedAt, p.LeftAt).Scan(&id)
 		if err != nil {
-			return backend.Change{}, wrap(err, "insert participant")
+			return nil, wrap(err, "insert participant")
 		}
-		return backend.Change{Entity: backend.EntityParticipant, EntityID: id, Op: backend.OpCreate, ConferenceID: p.ConferenceID}, nil
+		chs := []backend.Change{{Entity: backend.EntityParticipant, EntityID: id, Op: backend.OpCreate, ConferenceID: p.ConferenceID}}
+		if inviteID > 0 {
+			tag, err := tx.Exec(ctx, `UPDATE invites SET used_at = $1, participant_id = $2 WHERE id = $3 AND used_at IS NULL`,
+				p.CreatedAt, id, inviteID)
+			if err != nil {
+				return nil, wrap(err, "use invite")
+			}
+			if tag.RowsAffected() != 1 { // the row is locked and was unused; kept as a guard
+				return nil, errInviteUsed
+			}
+			chs = append(chs, backend.Change{Entity: backend.EntityInvite, EntityID: inviteID, Op: backend.OpUpdate, ConferenceID: p.ConferenceID})
+		}
+		return chs, nil
 	})
 	if err != nil {
 		return err
 	}
 	p.ID = id
+	return nil
+}
+
+// errInviteUsed answers a second use of an invite.
+var errInviteUsed = backend.Errorf(backend.ECONFLICT, "This invitation has already been used.")
+
+// lockInvite locks invite id until commit and fails unless it exists
+// (ENOTFOUND), belongs to the conference and is unused (ECONFLICT otherwise).
+func lockInvite(ctx context.Context, tx pgx.Tx, id, conferenceID int64) error {
+	var conf int64
+	var used *time.Time
+	err := tx.QueryRow(ctx, `SELECT conference_id, used_at FROM invites WHERE id = $1 FOR NO KEY UPDATE`, id).Scan(&conf, &used)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return backend.Errorf(backend.ENOTFOUND, "Invitation not found.")
+	}
+	if err != nil {
+		return wrap(err, "lock invite")
+	}
+	if conf != conferenceID {
+		return backend.Errorf(backend.ECONFLICT, "This invitation is for another conference.")
+	}
+	if used != nil {
+		return errInviteUsed
+	}
 	return nil
 }
 
@@ -94,6 +141,45 @@ func (s *Store) UpdateParticipant(ctx context.Context, p *backend.Participant) e
 			return backend.Change{}, wrap(err, "update participant")
 		}
 		return backend.Change{Entity: backend.EntityParticipant, EntityID: p.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+	})
+}
+
+// EraseParticipant removes a participant's personal data in one transaction:
+// name, department and key of the participant, the author name of their ideas
+// and comments, and the e-mail of the invite they joined with. It records a
+// change for the participant and one for each idea whose author name was
+// cleared, by id. An unknown id is ENOTFOUND.
+func (s *Store) EraseParticipant(ctx context.Context, id int64, at time.Time) error {
+	return s.inChangesTx(ctx, func(tx pgx.Tx) ([]backend.Change, error) {
+		var conferenceID int64
+		err := tx.QueryRow(ctx, `UPDATE participants SET display_name = '', department = '', key_hash = NULL, left_at = $1
+			WHERE id = $2 RETURNING conference_id`, at, id).Scan(&conferenceID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, backend.Errorf(backend.ENOTFOUND, "Participant not found.")
+		}
+		if err != nil {
+			return nil, wrap(err, "erase participant")
+		}
+		chs := []backend.Change{{Entity: backend.EntityParticipant, EntityID: id, Op: backend.OpUpdate, ConferenceID: conferenceID}}
+		rows, err := tx.Query(ctx, `UPDATE ideas SET author_name = '' WHERE author_id = $1 AND author_name <> '' RETURNING id`, id)
+		if err != nil {
+			return nil, wrap(err, "erase idea authors")
+		}
+		ideaIDs, err := collect(rows, scanID, "erase idea authors", "scan idea id")
+		if err != nil {
+			return nil, err
+		}
+		slices.Sort(ideaIDs) // RETURNING has no order
+		for _, ideaID := range ideaIDs {
+			chs = append(chs, backend.Change{Entity: backend.EntityIdea, EntityID: ideaID, Op: backend.OpUpdate, ConferenceID: conferenceID})
+		}
+		if _, err := tx.Exec(ctx, `UPDATE comments SET author_name = '' WHERE author_id = $1 AND author_name <> ''`, id); err != nil {
+			return nil, wrap(err, "erase comment authors")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE invites SET email = NULL WHERE participant_id = $1`, id); err != nil {
+			return nil, wrap(err, "erase invite e-mail")
+		}
+		return chs, nil
 	})
 }
 

@@ -13,7 +13,8 @@ import (
 // SetSupport adds (on) or removes a participant's support for an idea and
 // returns the new support count. The idea row is locked first, so that
 // concurrent toggles of one idea take turns and each recounts what the
-// previous one committed: the count always equals the number of supports.
+// previous one committed: the count always equals the idea's imported
+// supports plus the number of supports.
 // A toggle that changed something recounts and records an idea change (the
 // idea's Version stays: support is not an edit); a repeated one only reads
 // the count and records no change. An unknown idea or participant is
@@ -50,7 +51,8 @@ func (s *Store) SetSupport(ctx context.Context, ideaID, participantID int64, on 
 			}
 			return backend.Change{}, nil // nothing changed: the locked row's count is current
 		}
-		err = tx.QueryRow(ctx, `UPDATE ideas SET support_count = (SELECT COUNT(*) FROM supports WHERE idea_id = $1) WHERE id = $1 RETURNING support_count`,
+		err = tx.QueryRow(ctx, `UPDATE ideas SET support_count = imported_supports + (SELECT COUNT(*) FROM supports WHERE idea_id = $1)
+			WHERE id = $1 RETURNING support_count`,
 			ideaID).Scan(&count)
 		if err != nil {
 			return backend.Change{}, wrap(err, "count supports")

@@ -122,28 +122,40 @@ func (s *Store) CreateConference(ctx context.Context, c *backend.Conference) err
 // UpdateConference writes c if its version is current.
 func (s *Store) UpdateConference(ctx context.Context, c *backend.Conference) error {
 	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
-		var version int
-		err := tx.QueryRowContext(ctx, `UPDATE conferences SET title = ?, description = ?, starts_at = ?, ends_at = ?, venue = ?, capacity = ?,
-			phase = ?, join_code = ?, topics = ?, departments = ?, anonymity = ?, late_ideas = ?,
-			version = version + 1, updated_at = ? WHERE id = ? AND version = ? RETURNING version`,
-			c.Title, c.Description, fmtTime(c.StartsAt), fmtTime(c.EndsAt), c.Venue, c.Capacity, c.Phase, c.JoinCode,
-			fmtList(c.Topics), fmtList(c.Departments), c.Anonymity, boolInt(c.LateIdeas),
-			fmtTime(c.UpdatedAt), c.ID, c.Version).Scan(&version)
-		if err == sql.ErrNoRows {
-			var exists bool
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conferences WHERE id = ?)`, c.ID).Scan(&exists); err != nil {
-				return backend.Change{}, wrap(err, "check conference")
-			}
-			if !exists {
-				return backend.Change{}, backend.Errorf(backend.ENOTFOUND, "Conference not found.")
-			}
-			return backend.Change{}, backend.ErrStaleVersion
-		}
+		version, err := updateConferenceTx(ctx, tx, c)
 		if err != nil {
-			return backend.Change{}, wrap(err, "update conference")
+			return backend.Change{}, err
 		}
 		c.Version = version
 		nonNilLists(c)
 		return backend.Change{Entity: backend.EntityConference, EntityID: c.ID, Op: backend.OpUpdate, ConferenceID: c.ID}, nil
 	})
+}
+
+// updateConferenceTx is the version-checked write of UpdateConference inside
+// tx; it returns the new version and leaves c unchanged, so that a rollback
+// later in the transaction leaves the caller's conference as it was. A stale
+// version is ECONFLICT, a missing id ENOTFOUND.
+func updateConferenceTx(ctx context.Context, tx *sql.Tx, c *backend.Conference) (int, error) {
+	var version int
+	err := tx.QueryRowContext(ctx, `UPDATE conferences SET title = ?, description = ?, starts_at = ?, ends_at = ?, venue = ?, capacity = ?,
+		phase = ?, join_code = ?, topics = ?, departments = ?, anonymity = ?, late_ideas = ?,
+		version = version + 1, updated_at = ? WHERE id = ? AND version = ? RETURNING version`,
+		c.Title, c.Description, fmtTime(c.StartsAt), fmtTime(c.EndsAt), c.Venue, c.Capacity, c.Phase, c.JoinCode,
+		fmtList(c.Topics), fmtList(c.Departments), c.Anonymity, boolInt(c.LateIdeas),
+		fmtTime(c.UpdatedAt), c.ID, c.Version).Scan(&version)
+	if err == sql.ErrNoRows {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conferences WHERE id = ?)`, c.ID).Scan(&exists); err != nil {
+			return 0, wrap(err, "check conference")
+		}
+		if !exists {
+			return 0, backend.Errorf(backend.ENOTFOUND, "Conference not found.")
+		}
+		return 0, backend.ErrStaleVersion
+	}
+	if err != nil {
+		return 0, wrap(err, "update conference")
+	}
+	return version, nil
 }

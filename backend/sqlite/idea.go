@@ -9,14 +9,14 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version, created_at, updated_at`
+	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count, version, created_at, updated_at`
 
 func scanIdea(r rowScanner) (*backend.Idea, error) {
 	var i backend.Idea
 	var author, merged sql.NullInt64
 	var created, updated, tags string
 	if err := r.Scan(&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &author, &i.AuthorName, &i.Anonymous, &i.Status,
-		&i.Hidden, &i.HiddenReason, &merged, &i.CommentsLocked, &tags, &i.Reviewed, &i.SupportCount, &i.CommentCount, &i.Version,
+		&i.Hidden, &i.HiddenReason, &merged, &i.CommentsLocked, &tags, &i.Reviewed, &i.SupportCount, &i.ImportedSupports, &i.CommentCount, &i.Version,
 		&created, &updated); err != nil {
 		return nil, err
 	}
@@ -34,23 +34,37 @@ func scanIdea(r rowScanner) (*backend.Idea, error) {
 	return &i, nil
 }
 
-// CreateIdea inserts i with Version 1 and zero counts, and records the change.
-// An unknown conference or author is ENOTFOUND.
+// CreateIdea inserts i with Version 1, no comments and its ImportedSupports as
+// its support count, and records the change. An unknown conference or author
+// is ENOTFOUND.
 func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
-	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
-		err := tx.QueryRowContext(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-			hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, comment_count, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 1, ?, ?) RETURNING id`,
-			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, nullInt64(i.AuthorID), i.AuthorName, boolInt(i.Anonymous), i.Status,
-			boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtList(i.Tags), boolInt(i.Reviewed),
-			fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)).Scan(&i.ID)
+	var id int64
+	err := s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+		err := tx.QueryRowContext(ctx, insertIdeaSQL, insertIdeaArgs(i, i.ConferenceID)...).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert idea")
 		}
-		i.Version, i.SupportCount, i.CommentCount = 1, 0, 0
-		nonNilTags(i)
-		return backend.Change{Entity: backend.EntityIdea, EntityID: i.ID, Op: backend.OpCreate, ConferenceID: i.ConferenceID}, nil
+		return backend.Change{Entity: backend.EntityIdea, EntityID: id, Op: backend.OpCreate, ConferenceID: i.ConferenceID}, nil
 	})
+	if err != nil {
+		return err
+	}
+	i.ID, i.Version, i.SupportCount, i.CommentCount = id, 1, i.ImportedSupports, 0
+	nonNilTags(i)
+	return nil
+}
+
+// insertIdeaSQL inserts a new idea (Version 1, no comments, support_count =
+// imported_supports) and returns its id; insertIdeaArgs are its arguments.
+const insertIdeaSQL = `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
+	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count, version,
+	created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?) RETURNING id`
+
+func insertIdeaArgs(i *backend.Idea, conferenceID int64) []any {
+	return []any{conferenceID, i.Title, i.Body, i.Topic, i.Department, nullInt64(i.AuthorID), i.AuthorName, boolInt(i.Anonymous), i.Status,
+		boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtList(i.Tags), boolInt(i.Reviewed),
+		i.ImportedSupports, i.ImportedSupports, fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)}
 }
 
 // FindIdeaByID returns the idea or ENOTFOUND.

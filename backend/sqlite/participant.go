@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"time"
 
 	"ideenmarkt/backend"
 )
@@ -28,17 +30,72 @@ func scanParticipant(r rowScanner) (*backend.Participant, error) {
 }
 
 // CreateParticipant inserts p and records the change. A KeyHash taken in the
-// conference is ECONFLICT; an unknown conference is ENOTFOUND.
-func (s *Store) CreateParticipant(ctx context.Context, p *backend.Participant) error {
-	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+// conference is ECONFLICT; an unknown conference is ENOTFOUND. With inviteID >
+// 0 the invite is marked used by p in the same transaction (and an invite
+// change recorded); an invite already used or of another conference is
+// ECONFLICT, an unknown one ENOTFOUND, and then nothing is written. The single
+// write connection serializes concurrent uses of one invite.
+func (s *Store) CreateParticipant(ctx context.Context, p *backend.Participant, inviteID int64) error {
+	var id int64
+	err := s.inChangesTx(ctx, func(tx *sql.Tx) ([]backend.Change, error) {
+		if inviteID > 0 {
+			if err := checkInvite(ctx, tx, inviteID, p.ConferenceID); err != nil {
+				return nil, err
+			}
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO participants (conference_id, key_hash, display_name, department, role, created_at, left_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.ConferenceID, nullString(p.KeyHash), p.DisplayName, p.Department, p.Role, fmtTime(p.CreatedAt), nullTime(p.LeftAt)).Scan(&p.ID)
+			p.ConferenceID, nullString(p.KeyHash), p.DisplayName, p.Department, p.Role, fmtTime(p.CreatedAt), nullTime(p.LeftAt)).Scan(&id)
 		if err != nil {
-			return backend.Change{}, wrap(err, "insert participant")
+			return nil, wrap(err, "insert participant")
 		}
-		return backend.Change{Entity: backend.EntityParticipant, EntityID: p.ID, Op: backend.OpCreate, ConferenceID: p.ConferenceID}, nil
+		chs := []backend.Change{{Entity: backend.EntityParticipant, EntityID: id, Op: backend.OpCreate, ConferenceID: p.ConferenceID}}
+		if inviteID > 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE invites SET used_at = ?, participant_id = ? WHERE id = ? AND used_at IS NULL`,
+				fmtTime(p.CreatedAt), id, inviteID)
+			if err != nil {
+				return nil, wrap(err, "use invite")
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return nil, wrap(err, "use invite")
+			}
+			if n != 1 { // checked above; kept as a guard
+				return nil, errInviteUsed
+			}
+			chs = append(chs, backend.Change{Entity: backend.EntityInvite, EntityID: inviteID, Op: backend.OpUpdate, ConferenceID: p.ConferenceID})
+		}
+		return chs, nil
 	})
+	if err != nil {
+		return err
+	}
+	p.ID = id
+	return nil
+}
+
+// errInviteUsed answers a second use of an invite.
+var errInviteUsed = backend.Errorf(backend.ECONFLICT, "This invitation has already been used.")
+
+// checkInvite fails unless invite id exists (ENOTFOUND), belongs to the
+// conference and is unused (ECONFLICT otherwise).
+func checkInvite(ctx context.Context, tx *sql.Tx, id, conferenceID int64) error {
+	var conf int64
+	var used sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT conference_id, used_at FROM invites WHERE id = ?`, id).Scan(&conf, &used)
+	if err == sql.ErrNoRows {
+		return backend.Errorf(backend.ENOTFOUND, "Invitation not found.")
+	}
+	if err != nil {
+		return wrap(err, "find invite")
+	}
+	if conf != conferenceID {
+		return backend.Errorf(backend.ECONFLICT, "This invitation is for another conference.")
+	}
+	if used.Valid {
+		return errInviteUsed
+	}
+	return nil
 }
 
 // FindParticipantByID returns the participant or ENOTFOUND.
@@ -76,5 +133,44 @@ func (s *Store) UpdateParticipant(ctx context.Context, p *backend.Participant) e
 		}
 		p.ConferenceID = conferenceID
 		return backend.Change{Entity: backend.EntityParticipant, EntityID: p.ID, Op: backend.OpUpdate, ConferenceID: conferenceID}, nil
+	})
+}
+
+// EraseParticipant removes a participant's personal data in one transaction:
+// name, department and key of the participant, the author name of their ideas
+// and comments, and the e-mail of the invite they joined with. It records a
+// change for the participant and one for each idea whose author name was
+// cleared. An unknown id is ENOTFOUND.
+func (s *Store) EraseParticipant(ctx context.Context, id int64, at time.Time) error {
+	return s.inChangesTx(ctx, func(tx *sql.Tx) ([]backend.Change, error) {
+		var conferenceID int64
+		err := tx.QueryRowContext(ctx, `UPDATE participants SET display_name = '', department = '', key_hash = NULL, left_at = ?
+			WHERE id = ? RETURNING conference_id`, fmtTime(at), id).Scan(&conferenceID)
+		if err == sql.ErrNoRows {
+			return nil, backend.Errorf(backend.ENOTFOUND, "Participant not found.")
+		}
+		if err != nil {
+			return nil, wrap(err, "erase participant")
+		}
+		chs := []backend.Change{{Entity: backend.EntityParticipant, EntityID: id, Op: backend.OpUpdate, ConferenceID: conferenceID}}
+		rows, err := tx.QueryContext(ctx, `UPDATE ideas SET author_name = '' WHERE author_id = ? AND author_name <> '' RETURNING id`, id)
+		if err != nil {
+			return nil, wrap(err, "erase idea authors")
+		}
+		ideaIDs, err := collect(rows, scanID, "erase idea authors", "scan idea id")
+		if err != nil {
+			return nil, err
+		}
+		slices.Sort(ideaIDs) // RETURNING has no order
+		for _, ideaID := range ideaIDs {
+			chs = append(chs, backend.Change{Entity: backend.EntityIdea, EntityID: ideaID, Op: backend.OpUpdate, ConferenceID: conferenceID})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET author_name = '' WHERE author_id = ? AND author_name <> ''`, id); err != nil {
+			return nil, wrap(err, "erase comment authors")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invites SET email = NULL WHERE participant_id = ?`, id); err != nil {
+			return nil, wrap(err, "erase invite e-mail")
+		}
+		return chs, nil
 	})
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // SetSupport adds or removes a participant's support for an idea, idempotently,
-// and keeps ideas.support_count in step in the same transaction. A change is
+// and keeps ideas.support_count (imported supports plus the participants'
+// supports) in step in the same transaction. A change is
 // recorded only when a support was actually added or removed. The single write
 // connection serializes concurrent calls.
 func (s *Store) SetSupport(ctx context.Context, ideaID, participantID int64, on bool, at time.Time) (int, error) {
@@ -47,7 +48,8 @@ func (s *Store) SetSupport(ctx context.Context, ideaID, participantID int64, on 
 		if n == 0 {
 			return backend.Change{}, nil // nothing changed: no change row
 		}
-		err = tx.QueryRowContext(ctx, `UPDATE ideas SET support_count = (SELECT COUNT(*) FROM supports WHERE idea_id = ?) WHERE id = ? RETURNING support_count`,
+		err = tx.QueryRowContext(ctx, `UPDATE ideas SET support_count = imported_supports + (SELECT COUNT(*) FROM supports WHERE idea_id = ?)
+			WHERE id = ? RETURNING support_count`,
 			ideaID, ideaID).Scan(&count)
 		if err != nil {
 			return backend.Change{}, wrap(err, "count supports")

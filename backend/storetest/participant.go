@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -17,7 +19,7 @@ func testParticipant(t *testing.T, open Opener) {
 			DisplayName: `Zoë O'Brien <img src=x> 🚲`, Department: "Amt 61 – Stadtplanung",
 			Role: backend.RoleModerator, CreatedAt: now,
 		}
-		mustNoErr(t, s.CreateParticipant(t.Context(), p), "create")
+		mustNoErr(t, s.CreateParticipant(t.Context(), p, 0), "create")
 		if p.ID == 0 {
 			t.Fatal("participant id not set after create")
 		}
@@ -63,7 +65,7 @@ func testParticipant(t *testing.T, open Opener) {
 	t.Run("UnknownConferenceIsNotFound", func(t *testing.T) {
 		s := open(t)
 		p := &backend.Participant{ConferenceID: 4711, KeyHash: "k", DisplayName: "Anna", Role: backend.RoleParticipant, CreatedAt: now}
-		wantCode(t, s.CreateParticipant(t.Context(), p), backend.ENOTFOUND)
+		wantCode(t, s.CreateParticipant(t.Context(), p, 0), backend.ENOTFOUND)
 	})
 	t.Run("DuplicateKeyIsConflictPerConference", func(t *testing.T) {
 		s := open(t)
@@ -71,7 +73,7 @@ func testParticipant(t *testing.T, open Opener) {
 		b := MustCreateConference(t, s, "b")
 		first := MustCreateParticipant(t, s, a, "same-key")
 		dup := &backend.Participant{ConferenceID: a.ID, KeyHash: "same-key", DisplayName: "Zweite", Role: backend.RoleParticipant, CreatedAt: now}
-		wantCode(t, s.CreateParticipant(t.Context(), dup), backend.ECONFLICT)
+		wantCode(t, s.CreateParticipant(t.Context(), dup, 0), backend.ECONFLICT)
 		inB := MustCreateParticipant(t, s, b, "same-key")
 		if inB.ID == first.ID {
 			t.Fatalf("participant in b got id %d, the same as in a", inB.ID)
@@ -146,12 +148,109 @@ func testParticipant(t *testing.T, open Opener) {
 		p := MustCreateParticipant(t, s, c, "k")
 		p.Role = backend.RoleModerator
 		mustNoErr(t, s.UpdateParticipant(t.Context(), p), "update")
-		wantCode(t, s.CreateParticipant(t.Context(), &backend.Participant{ConferenceID: c.ID, KeyHash: "k", DisplayName: "x", Role: backend.RoleParticipant, CreatedAt: now}), backend.ECONFLICT)
+		wantCode(t, s.CreateParticipant(t.Context(), &backend.Participant{ConferenceID: c.ID, KeyHash: "k", DisplayName: "x", Role: backend.RoleParticipant, CreatedAt: now}, 0), backend.ECONFLICT)
 		wantChanges(t, s, start,
 			backend.Change{Entity: backend.EntityParticipant, EntityID: p.ID, Op: backend.OpCreate, ConferenceID: c.ID},
 			backend.Change{Entity: backend.EntityParticipant, EntityID: p.ID, Op: backend.OpUpdate, ConferenceID: c.ID},
 		)
 	})
+	t.Run("JoinWithInvite", func(t *testing.T) {
+		s := open(t)
+		c := MustCreateConference(t, s, "invited")
+		inv := MustSaveInvite(t, s, c, "anna@example.org", "token")
+		start := lastSeq(t, s)
+		p := NewParticipant(c, "k1")
+		p.CreatedAt = now.Add(90 * time.Minute)
+		mustNoErr(t, s.CreateParticipant(t.Context(), p, inv.ID), "join with invite")
+		got, err := s.FindParticipantByID(t.Context(), p.ID)
+		mustNoErr(t, err, "find")
+		sameParticipant(t, got, p)
+		inv.UsedAt, inv.ParticipantID = &p.CreatedAt, &p.ID
+		wantInvites(t, s, c.ID, inv)
+		wantChanges(t, s, start,
+			backend.Change{Entity: backend.EntityParticipant, EntityID: p.ID, Op: backend.OpCreate, ConferenceID: c.ID},
+			backend.Change{Entity: backend.EntityInvite, EntityID: inv.ID, Op: backend.OpUpdate, ConferenceID: c.ID},
+		)
+
+		// A used invite is a conflict, and nothing is written.
+		start = lastSeq(t, s)
+		again := NewParticipant(c, "k2")
+		wantCode(t, s.CreateParticipant(t.Context(), again, inv.ID), backend.ECONFLICT)
+		if again.ID != 0 {
+			t.Fatalf("rejected participant got id %d, want 0", again.ID)
+		}
+		_, err = s.FindParticipantByKey(t.Context(), c.ID, "k2")
+		wantCode(t, err, backend.ENOTFOUND)
+		wantChanges(t, s, start)
+		wantInvites(t, s, c.ID, inv)
+		wantParticipantIDs(t, s, c.ID, p.ID)
+
+		// Joining without an invite still works alongside.
+		MustCreateParticipant(t, s, c, "k3")
+	})
+	t.Run("JoinWithInviteOfOtherConferenceIsConflict", func(t *testing.T) {
+		s := open(t)
+		a := MustCreateConference(t, s, "a")
+		b := MustCreateConference(t, s, "b")
+		inB := MustSaveInvite(t, s, b, "anna@example.org", "token")
+		start := lastSeq(t, s)
+		wantCode(t, s.CreateParticipant(t.Context(), NewParticipant(a, "k"), inB.ID), backend.ECONFLICT)
+		wantCode(t, s.CreateParticipant(t.Context(), NewParticipant(a, "k"), 4711), backend.ENOTFOUND)
+		wantChanges(t, s, start)
+		wantParticipantIDs(t, s, a.ID)
+		wantInvites(t, s, b.ID, inB) // still unused: b's invitee can join b
+		p := NewParticipant(b, "k")
+		mustNoErr(t, s.CreateParticipant(t.Context(), p, inB.ID), "join b")
+	})
+	t.Run("JoinWithInviteAndTakenKeyWritesNothing", func(t *testing.T) {
+		s := open(t)
+		c := MustCreateConference(t, s, "taken")
+		first := MustCreateParticipant(t, s, c, "k")
+		inv := MustSaveInvite(t, s, c, "anna@example.org", "token")
+		wantCode(t, s.CreateParticipant(t.Context(), NewParticipant(c, "k"), inv.ID), backend.ECONFLICT)
+		wantInvites(t, s, c.ID, inv) // the invite was not used up by the failed join
+		wantParticipantIDs(t, s, c.ID, first.ID)
+	})
+	t.Run("ConcurrentUseOfOneInvite", func(t *testing.T) {
+		s := open(t)
+		c := MustCreateConference(t, s, "rush")
+		inv := MustSaveInvite(t, s, c, "anna@example.org", "token")
+		const n = 10
+		people := make([]*backend.Participant, n)
+		ok := winners(t, n, func(k int) error {
+			people[k] = NewParticipant(c, fmt.Sprint("k", k))
+			return s.CreateParticipant(context.Background(), people[k], inv.ID)
+		})
+		if ok != 1 {
+			t.Fatalf("%d of %d concurrent joins with one invite succeeded, want exactly 1", ok, n)
+		}
+		var winner *backend.Participant
+		for _, p := range people {
+			if p.ID != 0 {
+				winner = p
+			}
+		}
+		wantParticipantIDs(t, s, c.ID, winner.ID)
+		inv.UsedAt, inv.ParticipantID = &winner.CreatedAt, &winner.ID
+		wantInvites(t, s, c.ID, inv)
+	})
+}
+
+// wantParticipantIDs fails unless the conference's participants are exactly ids.
+func wantParticipantIDs(tb testing.TB, s backend.Store, conferenceID int64, ids ...int64) {
+	tb.Helper()
+	got, err := s.FindParticipants(context.Background(), conferenceID)
+	mustNoErr(tb, err, "list participants")
+	gotIDs := make([]int64, len(got))
+	for k, p := range got {
+		gotIDs[k] = p.ID
+	}
+	if len(ids) == 0 {
+		ids = []int64{}
+	}
+	if !reflect.DeepEqual(gotIDs, ids) {
+		tb.Fatalf("participants of conference %d = %v, want %v", conferenceID, gotIDs, ids)
+	}
 }
 
 // sameParticipant compares every field; times must be equal instants in UTC.

@@ -30,6 +30,11 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Support", func(t *testing.T) { testSupport(t, open) })
 	t.Run("Comment", func(t *testing.T) { testComment(t, open) })
 	t.Run("Moderation", func(t *testing.T) { testModeration(t, open) })
+	t.Run("Invite", func(t *testing.T) { testInvite(t, open) })
+	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
+	t.Run("Import", func(t *testing.T) { testImport(t, open) })
+	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
+	t.Run("IdeaTitles", func(t *testing.T) { testIdeaTitles(t, open) })
 }
 
 // now is a fixed, microsecond-precise instant: both engines keep microseconds.
@@ -75,7 +80,7 @@ func MustCreateParticipant(tb testing.TB, s backend.Store, conf *backend.Confere
 	if len(conf.Departments) > 0 {
 		p.Department = conf.Departments[0]
 	}
-	if err := s.CreateParticipant(context.Background(), p); err != nil {
+	if err := s.CreateParticipant(context.Background(), p, 0); err != nil {
 		tb.Fatalf("create participant %q: %v", key, err)
 	}
 	return p
