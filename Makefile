@@ -11,6 +11,7 @@ NPM_ENV := PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 ## run: build everything and start on the embedded default (SQLite + bleve under ./data)
 run: build
+	./$(BIN) demo
 	./$(BIN) serve
 
 ## build: the frontend, then the binary that embeds it

@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"crypto/subtle"
+	"strings"
 )
 
 // member resolves what actor is within conference c.
@@ -58,9 +59,19 @@ func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) 
 		return nil, "", Errorf(ECONFLICT, "This conference cannot be joined in its current phase.")
 	}
 	var v Validation
-	if code := NormalizeJoinCode(in.Code); code == "" {
+	var invite *Invite
+	switch code := NormalizeJoinCode(in.Code); {
+	case strings.TrimSpace(in.Invite) != "":
+		invite, err = a.Store.FindInviteByToken(ctx, c.ID, HashToken(strings.TrimSpace(in.Invite)))
+		if ErrorCode(err) == ENOTFOUND {
+			v.Add("invite", "unknown", "Diese Einladung gilt nicht (mehr). Bitte den Zugangscode verwenden oder eine neue Einladung anfordern.",
+				"This invitation is not (or no longer) valid. Please use the join code or ask for a new invitation.")
+		} else if err != nil {
+			return nil, "", err
+		}
+	case code == "":
 		v.Add("code", "required", "Bitte den Zugangscode angeben.", "Please enter the join code.")
-	} else if subtle.ConstantTimeCompare([]byte(code), []byte(c.JoinCode)) != 1 {
+	case subtle.ConstantTimeCompare([]byte(code), []byte(c.JoinCode)) != 1:
 		v.Add("code", "wrong", "Der Zugangscode stimmt nicht.", "The join code is not correct.")
 	}
 	if err := in.validate(c); err != nil {
@@ -76,6 +87,9 @@ func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) 
 	p, err := a.Store.FindParticipantByKey(ctx, c.ID, HashToken(key))
 	switch {
 	case err == nil:
+		if invite != nil && invite.ParticipantID != nil && *invite.ParticipantID != p.ID {
+			return nil, "", inviteUsed()
+		}
 		p.DisplayName, p.Department = in.DisplayName, in.Department
 		if err := a.Store.UpdateParticipant(ctx, p); err != nil {
 			return nil, "", err
@@ -84,16 +98,36 @@ func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) 
 	case ErrorCode(err) != ENOTFOUND:
 		return nil, "", err
 	}
+	var inviteID int64
+	if invite != nil {
+		if invite.UsedAt != nil {
+			return nil, "", inviteUsed()
+		}
+		inviteID = invite.ID
+	}
 	p = &Participant{ConferenceID: c.ID, KeyHash: HashToken(key), DisplayName: in.DisplayName, Department: in.Department,
 		Role: RoleParticipant, CreatedAt: a.now()}
-	if err := a.Store.CreateParticipant(ctx, p); err != nil {
-		if ErrorCode(err) == ECONFLICT { // a double submit raced us: the other one won
-			p, err = a.Store.FindParticipantByKey(ctx, c.ID, HashToken(key))
-			return p, key, err
+	if err := a.Store.CreateParticipant(ctx, p, inviteID); err != nil {
+		if ErrorCode(err) != ECONFLICT {
+			return nil, "", err
 		}
-		return nil, "", err
+		// A double submit raced us (the other one won), or someone else
+		// used the invite in the meantime.
+		if p, err := a.Store.FindParticipantByKey(ctx, c.ID, HashToken(key)); err == nil {
+			return p, key, nil
+		}
+		return nil, "", inviteUsed()
 	}
 	return p, key, nil
+}
+
+// inviteUsed answers a second use of a personal invite from another browser:
+// the link is personal, and whoever used it first is that person's membership.
+func inviteUsed() error {
+	var v Validation
+	v.Add("invite", "used", "Diese Einladung wurde schon verwendet. Bitte den Zugangscode der Konferenz verwenden.",
+		"This invitation has already been used. Please use the conference's join code.")
+	return v.Err()
 }
 
 // ListParticipants returns a conference's current participants, for the

@@ -30,8 +30,9 @@ type CommentInput struct {
 	ParentID *int64 `json:"parentId"`
 }
 
-// MaxCommentLen bounds a comment in characters.
-const MaxCommentLen = 4000
+// MaxCommentLen bounds a comment in characters. Real participation comments
+// run long: the longest of the Tempelhofer Feld dialogue has 4,342.
+const MaxCommentLen = 5000
 
 func validateCommentBody(body string) (string, error) {
 	body = strings.TrimSpace(body)
@@ -39,7 +40,7 @@ func validateCommentBody(body string) (string, error) {
 	if body == "" {
 		v.Add("body", "required", "Bitte einen Kommentar schreiben.", "Please write a comment.")
 	} else if utf8.RuneCountInString(body) > MaxCommentLen {
-		v.Add("body", "too_long", "Der Kommentar darf höchstens 4000 Zeichen lang sein.", "The comment may be at most 4000 characters long.")
+		v.Add("body", "too_long", "Der Kommentar darf höchstens 5000 Zeichen lang sein.", "The comment may be at most 5000 characters long.")
 	} else {
 		validateText(&v, "body", body, MaxCommentLen, false)
 	}

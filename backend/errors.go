@@ -28,6 +28,9 @@ type FieldError struct {
 	Code  string `json:"code"`
 	DE    string `json:"de"`
 	EN    string `json:"en"`
+	// Line is the 1-based line of an uploaded file (an import, a list of
+	// e-mail addresses) that the error is about; 0 for form fields.
+	Line int `json:"line,omitempty"`
 }
 
 // Error is the one error type of the domain. Message is safe to show to users;
@@ -81,6 +84,11 @@ type Validation struct{ fields []FieldError }
 // Add records a problem with one field.
 func (v *Validation) Add(field, code, de, en string) {
 	v.fields = append(v.fields, FieldError{Field: field, Code: code, DE: de, EN: en})
+}
+
+// AddLine records a problem with one line of an uploaded file.
+func (v *Validation) AddLine(line int, field, code, de, en string) {
+	v.fields = append(v.fields, FieldError{Field: field, Code: code, DE: de, EN: en, Line: line})
 }
 
 // Err returns an EINVALID *Error listing every recorded field, or nil.

@@ -8,15 +8,15 @@ import (
 )
 
 // Read parses an ideas file and, if comments is not nil, a comments file
-// into a backend.ImportRequest. Format problems of both files come back
-// together as one EINVALID *backend.Error with a field error per line
-// (fields "ideas" or "comments", or the file's column), so that the organiser
-// sees them all at once; I/O errors are returned as they are.
+// into a backend.ImportRequest. Format problems of both files go into
+// FormatProblems, a field error per line (fields "ideas" or "comments", or
+// "file.column"), next to the rows that could be read: App.Import reports
+// them together with the rule violations of those rows, so that the
+// organiser sees every problem at once. Only I/O errors are returned.
 func Read(ideas io.Reader, comments io.Reader) (backend.ImportRequest, error) {
 	var req backend.ImportRequest
-	var v backend.Validation
 	rows, err := ReadIdeas(ideas)
-	if err := collectErrors(&v, "ideas", err); err != nil {
+	if err := collectErrors(&req.FormatProblems, "ideas", err); err != nil {
 		return req, err
 	}
 	for _, r := range rows {
@@ -25,7 +25,7 @@ func Read(ideas io.Reader, comments io.Reader) (backend.ImportRequest, error) {
 	}
 	if comments != nil {
 		crows, err := ReadComments(comments)
-		if err := collectErrors(&v, "comments", err); err != nil {
+		if err := collectErrors(&req.FormatProblems, "comments", err); err != nil {
 			return req, err
 		}
 		for _, c := range crows {
@@ -33,11 +33,12 @@ func Read(ideas io.Reader, comments io.Reader) (backend.ImportRequest, error) {
 				ParentRef: c.ParentRef, Body: c.Body, Author: c.Author, CreatedAt: c.CreatedAt})
 		}
 	}
-	return req, v.Err()
+	return req, nil
 }
 
-// collectErrors adds a file's line errors to v and returns any other error.
-func collectErrors(v *backend.Validation, file string, err error) error {
+// collectErrors adds a file's line errors to problems and returns any other
+// error.
+func collectErrors(problems *[]backend.FieldError, file string, err error) error {
 	var es Errors
 	if err == nil || !errors.As(err, &es) {
 		return err
@@ -47,7 +48,7 @@ func collectErrors(v *backend.Validation, file string, err error) error {
 		if e.Column != "" {
 			field = file + "." + e.Column
 		}
-		v.AddLine(e.Line, field, e.Code, e.DE, e.EN)
+		*problems = append(*problems, backend.FieldError{Field: field, Code: e.Code, DE: e.DE, EN: e.EN, Line: e.Line})
 	}
 	return nil
 }

@@ -14,10 +14,20 @@ import (
 	"ideenmarkt/backend"
 )
 
+// Body limits: JSON requests are forms and lists of addresses; only imports
+// upload files.
+const (
+	maxJSONBytes   = 2 << 20
+	maxUploadBytes = 32 << 20
+)
+
 // decodeBody decodes a JSON object into dst (a pointer to a struct with json
 // tags) field by field, so that every wrong type, unknown field or bad date is
 // reported against its field instead of as one opaque parse error.
 func decodeBody(c *fiber.Ctx, dst any) error {
+	if len(c.Body()) > maxJSONBytes {
+		return fiber.ErrRequestEntityTooLarge
+	}
 	body := bytes.TrimSpace(c.Body())
 	if len(body) == 0 {
 		return badRequest(backend.FieldError{Field: "body", Code: "required", DE: "Die Anfrage enthält keine Daten.", EN: "The request body is empty."})

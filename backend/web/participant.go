@@ -35,7 +35,7 @@ func (s *Server) join(c *fiber.Ctx) error {
 	}
 	p, pkey, err := s.app.Join(c.UserContext(), actorOf(c), c.Params("slug"), in)
 	if err != nil {
-		if hasField(err, "code") {
+		if hasField(err, "code") || hasField(err, "invite") {
 			s.joins.fail(key)
 		}
 		return err

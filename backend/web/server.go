@@ -68,7 +68,7 @@ func New(app *backend.App, opts Options) *Server {
 	s.fiber = fiber.New(fiber.Config{
 		AppName:               "ideenmarkt",
 		ErrorHandler:          s.errorHandler,
-		BodyLimit:             2 << 20, // ideas are text; imports get their own limit
+		BodyLimit:             maxUploadBytes, // JSON bodies have their own, smaller limit (decodeBody)
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -112,13 +112,21 @@ func (s *Server) routes() {
 	api.Post("/conferences/:slug/join-code", s.regenerateJoinCode)
 	api.Post("/conferences/:slug/join", s.join)
 	api.Get("/conferences/:slug/membership", s.membership)
+	api.Delete("/conferences/:slug/membership", s.leave)
+	api.Get("/conferences/:slug/invites", s.listInvites)
+	api.Post("/conferences/:slug/invites", s.createInvites)
+	api.Post("/conferences/:slug/import", s.importIdeas)
 	api.Get("/conferences/:slug/participants", s.listParticipants)
 	api.Patch("/conferences/:slug/participants/:id", s.setParticipantRole)
 	api.Get("/conferences/:slug/ideas", s.listIdeas)
+	api.Get("/conferences/:slug/ideas/similar", s.similarIdeas)
 	api.Post("/conferences/:slug/ideas", s.createIdea)
 	api.Get("/ideas/:id", s.getIdea)
 	api.Patch("/ideas/:id", s.updateIdea)
 	api.Get("/ideas/:id/versions", s.ideaVersions)
+	api.Get("/ideas/:id/merge", s.activeMerge)
+	api.Post("/ideas/:id/merge", s.mergeIdea)
+	api.Post("/merges/:id/undo", s.undoMerge)
 	api.Put("/ideas/:id/support", s.setSupport)
 	api.Delete("/ideas/:id/support", s.setSupport)
 	api.Get("/ideas/:id/comments", s.listComments)

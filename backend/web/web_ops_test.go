@@ -47,10 +47,13 @@ func TestProblemResponses(t *testing.T) {
 	t.Run("a body that is too large is problem+json 413", func(t *testing.T) {
 		mustProblem(t, orga.DoTooLarge(t, http.MethodPost, "/api/v1/conferences", 3<<20), http.StatusRequestEntityTooLarge, backend.EINVALID)
 	})
-	// fasthttp refuses an over-long body before any middleware runs, so the
-	// error handler is the only place that can add the headers to that answer.
+	// fasthttp refuses a body over the upload limit before any middleware
+	// runs, so the error handler is the only place that can add the headers
+	// to that answer.
 	t.Run("an answer refused before routing carries the security headers too", func(t *testing.T) {
-		wantSecurityHeaders(t, orga.DoTooLarge(t, http.MethodPost, "/api/v1/conferences", 3<<20))
+		r := orga.DoTooLarge(t, http.MethodPost, "/api/v1/conferences", 33<<20)
+		mustProblem(t, r, http.StatusRequestEntityTooLarge, backend.EINVALID)
+		wantSecurityHeaders(t, r)
 	})
 }
 

@@ -20,6 +20,9 @@ Usage:
   ideenmarkt config [-markdown]     print every setting with default and description
   ideenmarkt admin create -email E [-name N] [-password P]
                                     create an organiser account (password generated if omitted)
+  ideenmarkt import -conference SLUG [-comments FILE] [-dry-run] IDEAS.csv
+                                    import ideas (and comments) from CSV, all rows or none
+  ideenmarkt demo [flags]           create a demo conference with real proposals (once)
   ideenmarkt healthcheck [flags]    exit 0 if the local server answers /healthz (for containers)
   ideenmarkt version                print the version
 
@@ -57,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runConfig(args, stdout)
 	case "admin":
 		return runAdmin(ctx, args, stdout)
+	case "import":
+		return runImport(ctx, args, stdout)
+	case "demo":
+		return runDemo(ctx, args, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, args)
 	case "version":
