@@ -75,7 +75,11 @@ func splitAddresses(line string) []string {
 	inAngle, inQuote, hasAt := false, false, false
 	flush := func() {
 		s := strings.TrimSpace(cur.String())
-		if !strings.Contains(s, "<") { // keep `"Muster, Erika" <e@x.de>` whole
+		switch {
+		case len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"':
+			// A quoted CSV field, perhaps `"Erika Muster <e@x.de>"`.
+			s = strings.TrimSpace(strings.ReplaceAll(s[1:len(s)-1], `""`, `"`))
+		case !strings.Contains(s, "<"): // keep `"Muster, Erika" <e@x.de>` whole
 			s = strings.Trim(s, `"'`)
 		}
 		if s != "" {
@@ -120,9 +124,11 @@ func splitAddresses(line string) []string {
 		merged = append(merged, s)
 		name = nil
 	}
-	for _, n := range name {
-		merged = append(merged, n) // trailing words: reported as invalid
+	if len(merged) == 0 {
+		merged = append(merged, name...) // a line without any address: reported as invalid
 	}
+	// Words after the last address are another column of a mail-merge list
+	// ("a@x.de;Anna") and are dropped like a name column before it.
 	return merged
 }
 
