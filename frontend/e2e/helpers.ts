@@ -38,7 +38,12 @@ async function csrfToken(request: APIRequestContext): Promise<string> {
 }
 
 /** A state-changing API call as the SPA makes it: CSRF header and same-origin Origin. */
-export async function apiWrite(request: APIRequestContext, method: 'POST' | 'PATCH', path: string, data?: unknown) {
+export async function apiWrite(
+  request: APIRequestContext,
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  data?: unknown,
+) {
   const res = await request.fetch(path, {
     method,
     data,
@@ -63,7 +68,14 @@ export interface CreatedConference {
 /** Creates a conference through the API (the request context must be logged in) and optionally opens it. */
 export async function createConference(
   request: APIRequestContext,
-  options: { slug?: string; title?: string; phase?: 'ideas' | 'live'; description?: string } = {},
+  options: {
+    slug?: string;
+    title?: string;
+    phase?: 'ideas' | 'live';
+    description?: string;
+    topics?: string[];
+    departments?: string[];
+  } = {},
 ): Promise<CreatedConference> {
   const slug = options.slug ?? uniqueSlug('konferenz');
   let c = (await apiWrite(request, 'POST', '/api/v1/conferences', {
@@ -74,6 +86,8 @@ export async function createConference(
     endsAt: '2026-09-10T17:00:00+02:00',
     venue: 'Rathaus, Großer Saal',
     capacity: 450,
+    ...(options.topics ? { topics: options.topics } : {}),
+    ...(options.departments ? { departments: options.departments } : {}),
   })) as CreatedConference;
   if (options.phase) {
     c = (await apiWrite(request, 'POST', `/api/v1/conferences/${slug}/phase`, { phase: options.phase })) as CreatedConference;
@@ -94,3 +108,61 @@ export function collectPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** Joins a conference as a participant with the join code; `request` keeps the participant cookie (e.g. `page.request`). */
+export async function apiJoin(
+  request: APIRequestContext,
+  slug: string,
+  code: string,
+  displayName: string,
+  department = '',
+): Promise<{ id: number; displayName: string }> {
+  const res = (await apiWrite(request, 'POST', `/api/v1/conferences/${slug}/join`, { code, displayName, department })) as {
+    participant: { id: number; displayName: string };
+  };
+  return res.participant;
+}
+
+export interface CreatedIdea {
+  id: number;
+  title: string;
+  version: number;
+}
+
+/** Submits an idea as the participant whose cookie `request` carries. */
+export async function apiIdea(
+  request: APIRequestContext,
+  slug: string,
+  title: string,
+  extra: { body?: string; topic?: string; department?: string; anonymous?: boolean } = {},
+): Promise<CreatedIdea> {
+  return (await apiWrite(request, 'POST', `/api/v1/conferences/${slug}/ideas`, {
+    title,
+    body: extra.body ?? '',
+    topic: extra.topic ?? '',
+    department: extra.department ?? '',
+    anonymous: extra.anonymous ?? false,
+  })) as CreatedIdea;
+}
+
+/** Waits until a page shows `heading` as its h1 and has finished loading. */
+export async function ready(page: Page, heading: string | RegExp): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+}
+
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'page is wider than the viewport').toBeLessThanOrEqual(0);
+}
+
+/** Phone settings for extra browser contexts in the mobile specs (the project's settings apply to `page` only). */
+export const PHONE = {
+  baseURL: BASE_URL,
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'de-DE',
+  timezoneId: 'Europe/Berlin',
+} as const;

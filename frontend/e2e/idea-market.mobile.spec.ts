@@ -217,7 +217,13 @@ test.describe('idea market on a phone', () => {
     await ready(kim, ideaTitle);
     await expect(kim.getByText('1 Unterstützung', { exact: true })).toBeVisible();
 
-    // Sorting and filtering.
+    // Sorting and filtering: on a phone the filters are folded behind a "Filter" button.
+    const filterToggle = alex.getByRole('button', { name: /^Filter/ });
+    await expect(filterToggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(filterToggle).toContainText('Neueste');
+    await expect(alex.getByLabel('Reihenfolge', { exact: true })).toBeHidden();
+    await filterToggle.click();
+    await expect(filterToggle).toHaveAttribute('aria-expanded', 'true');
     await alex.getByLabel('Reihenfolge', { exact: true }).selectOption('random');
     await expect(alex).toHaveURL(/sort=random/);
     await expect(alex.locator('[aria-busy="true"]')).toHaveCount(0);
@@ -228,6 +234,7 @@ test.describe('idea market on a phone', () => {
     expect(seed).toMatch(/^\d+$/);
     await alex.getByLabel('Thema').selectOption('Personal & Gesundheit');
     await expect(alex.getByText('Keine Idee passt zu diesen Filtern.')).toBeVisible();
+    await expect(filterToggle).toContainText('Zufällig · 1 Filter aktiv');
     await expect(alex.getByText('0 Ideen')).toBeVisible();
     await alex.getByLabel('Thema').selectOption('');
     await expect(alex.getByText('1 Idee', { exact: true })).toBeVisible();

@@ -3,6 +3,8 @@ import {
   ApiError,
   createApiClient,
   CSRF_HEADER,
+  isAbort,
+  itemsOf,
   errorFromResponse,
   fieldMessage,
   fieldMessages,
@@ -255,5 +257,47 @@ describe('createApiClient', () => {
       cookies: () => '',
     });
     await expect(client.me()).rejects.toMatchObject({ name: 'ApiError', status: 0, code: 'network' });
+  });
+});
+
+describe('lines, lists and aborts', () => {
+  it('keeps the line of a problem with an uploaded file, and only sensible ones', async () => {
+    const err = await errorFromResponse(
+      problem(422, {
+        code: 'invalid',
+        fields: [
+          { field: 'emails', code: 'invalid', de: 'd', en: 'e', line: 3 },
+          { field: 'emails', code: 'invalid', de: 'd', en: 'e', line: 0 },
+          { field: 'emails', code: 'invalid', de: 'd', en: 'e', line: '4' },
+          { field: 'title', code: 'required', de: 'd', en: 'e' },
+        ],
+      }),
+    );
+    expect(err.fields.map((f) => f.line)).toEqual([3, undefined, undefined, undefined]);
+    expect('line' in err.fields[3]!).toBe(false);
+  });
+
+  it('reads list answers with or without the items wrapper', () => {
+    expect(itemsOf([1, 2])).toEqual([1, 2]);
+    expect(itemsOf({ items: [3] })).toEqual([3]);
+    expect(itemsOf({ items: null })).toEqual([]);
+    expect(itemsOf(null)).toEqual([]);
+  });
+
+  it('passes the abort signal on and rejects with the abort, not a network error', async () => {
+    const controller = new AbortController();
+    const client = createApiClient({
+      fetch: ((_: RequestInfo | URL, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(new TypeError('aborted by the browser')));
+        })) as typeof fetch,
+      cookies: () => '',
+      language: () => 'de',
+    });
+    const pending = client.request('GET', '/conferences/x/ideas/similar?title=abc', undefined, { signal: controller.signal });
+    controller.abort();
+    const error = await pending.catch((e: unknown) => e);
+    expect(isAbort(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(ApiError);
   });
 });

@@ -20,7 +20,7 @@ import type {
   ConferencePatch,
   Phase,
 } from './conference';
-import type { Idea, IdeaCreate, IdeaFilter, IdeaPage, IdeaPatch, Participant, SupportState } from './idea';
+import type { Idea, IdeaCreate, IdeaFilter, IdeaPage, IdeaPatch, JoinInput, Participant, SupportState } from './idea';
 import { ideaListQuery } from './idea';
 
 export const CSRF_COOKIE = 'ideenmarkt_csrf';
@@ -32,6 +32,8 @@ export interface FieldProblem {
   code: string;
   de: string;
   en: string;
+  /** The 1-based line of an uploaded or pasted text the problem is about (imports, invites). */
+  line?: number;
 }
 
 export interface ProblemDocument {
@@ -103,12 +105,16 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
     }
   }
   const fields = Array.isArray(doc?.fields)
-    ? doc.fields.filter(isFieldProblem).map((f) => ({
-        field: f.field,
-        code: typeof f.code === 'string' ? f.code : '',
-        de: typeof f.de === 'string' ? f.de : '',
-        en: typeof f.en === 'string' ? f.en : '',
-      }))
+    ? doc.fields.filter(isFieldProblem).map((f) => {
+        const problem: FieldProblem = {
+          field: f.field,
+          code: typeof f.code === 'string' ? f.code : '',
+          de: typeof f.de === 'string' ? f.de : '',
+          en: typeof f.en === 'string' ? f.en : '',
+        };
+        if (typeof f.line === 'number' && Number.isInteger(f.line) && f.line > 0) problem.line = f.line;
+        return problem;
+      })
     : [];
   return new ApiError({
     status: res.status,
@@ -168,18 +174,41 @@ export interface ApiClientOptions {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+/** Per-request options: `signal` aborts the request (the promise then rejects with the abort reason). */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+/** List endpoints answer `{items: [...]}`; a bare array is accepted as well. */
+export function itemsOf<T>(body: T[] | { items?: T[] | null } | null | undefined): T[] {
+  if (Array.isArray(body)) return body;
+  return body?.items ?? [];
+}
+
+/** Whether `error` is the rejection of an aborted request (not a failure to show). */
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
 export function createApiClient(options: ApiClientOptions = {}) {
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const cookies = options.cookies ?? (() => (typeof document === 'undefined' ? '' : document.cookie));
   const language =
     options.language ?? (() => (typeof document === 'undefined' ? '' : document.documentElement.lang));
 
-  async function send(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function send(
+    method: Method,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ) {
     const init: RequestInit = {
       method,
       credentials: 'same-origin',
       headers: { Accept: 'application/json, application/problem+json', ...headers },
     };
+    if (signal) init.signal = signal;
     const lang = language();
     if (lang) (init.headers as Record<string, string>)['Accept-Language'] = lang;
     if (body !== undefined) {
@@ -189,6 +218,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     try {
       return await doFetch(API_BASE + path, init);
     } catch (cause) {
+      if (signal?.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
       throw new ApiError({ status: 0, code: 'network', detail: cause instanceof Error ? cause.message : '' });
     }
   }
@@ -203,18 +233,19 @@ export function createApiClient(options: ApiClientOptions = {}) {
     return token ?? '';
   }
 
-  async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    const { signal } = options;
     let res: Response;
     if (method === 'GET') {
-      res = await send(method, path, body);
+      res = await send(method, path, body, {}, signal);
     } else {
       const token = await csrfToken();
-      res = await send(method, path, body, { [CSRF_HEADER]: token });
+      res = await send(method, path, body, { [CSRF_HEADER]: token }, signal);
       // A 403 that came with a new CSRF cookie means ours was stale (e.g. the
       // cookie was cleared in another tab): retry once with the new token.
       if (res.status === 403) {
         const fresh = readCookie(cookies(), CSRF_COOKIE);
-        if (fresh && fresh !== token) res = await send(method, path, body, { [CSRF_HEADER]: fresh });
+        if (fresh && fresh !== token) res = await send(method, path, body, { [CSRF_HEADER]: fresh }, signal);
       }
     }
     if (!res.ok) throw await errorFromResponse(res);
@@ -227,6 +258,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   return {
     request,
+    /** The CSRF token for requests made outside `request` (the import's XMLHttpRequest). */
+    csrfToken,
     me: () => request<{ account: Account | null }>('GET', '/me'),
     login: (email: string, password: string) =>
       request<{ account: Account }>('POST', '/auth/login', { email, password }),
@@ -239,9 +272,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
       request<Conference>('PATCH', slugPath(slug), patch),
     setPhase: (slug: string, phase: Phase) => request<Conference>('POST', `${slugPath(slug)}/phase`, { phase }),
     regenerateJoinCode: (slug: string) => request<Conference>('POST', `${slugPath(slug)}/join-code`),
-    join: (slug: string, input: { code: string; displayName: string; department: string }) =>
+    /** Joins with the conference's code, or with a personal invite token instead. */
+    join: (slug: string, input: JoinInput) =>
       request<{ participant: Participant }>('POST', `${slugPath(slug)}/join`, input),
     membership: (slug: string) => request<{ participant: Participant | null }>('GET', `${slugPath(slug)}/membership`),
+    /** Leaves the conference; the server erases name and department, ideas stay without a name. */
+    leave: (slug: string) => request<void>('DELETE', `${slugPath(slug)}/membership`),
     listIdeas: (slug: string, filter: IdeaFilter, offset: number, limit: number, seed?: number) =>
       request<IdeaPage>('GET', `${slugPath(slug)}/ideas${ideaListQuery(filter, offset, limit, seed)}`),
     createIdea: (slug: string, input: IdeaCreate) => request<Idea>('POST', `${slugPath(slug)}/ideas`, input),
@@ -255,6 +291,16 @@ export function createApiClient(options: ApiClientOptions = {}) {
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** `/conferences/{slug}` with the slug encoded, for the feature modules' paths. */
+export function conferenceApiPath(slug: string): string {
+  return `/conferences/${encodeURIComponent(slug)}`;
+}
+
+/** The full URL path of an API path, e.g. for download links. */
+export function apiUrl(path: string): string {
+  return API_BASE + path;
+}
 
 /** The client the app uses. */
 export const api: ApiClient = createApiClient();

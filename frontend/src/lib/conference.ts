@@ -111,3 +111,20 @@ export function canJoin(c: Pick<Conference, 'phase'>): boolean {
 export function acceptsIdeas(c: Pick<Conference, 'phase' | 'lateIdeas'>): boolean {
   return c.phase === 'ideas' || (c.phase === 'live' && c.lateIdeas);
 }
+
+/** The organiser and moderator pages of a conference. */
+export function moderationPath(slug: string): string {
+  return `${conferencePath(slug)}/moderation`;
+}
+
+export function auditPath(slug: string): string {
+  return `${conferencePath(slug)}/audit`;
+}
+
+export function participantsPath(slug: string): string {
+  return `${conferencePath(slug)}/participants`;
+}
+
+export function importPath(slug: string): string {
+  return `${conferencePath(slug)}/import`;
+}

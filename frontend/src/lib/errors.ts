@@ -38,3 +38,15 @@ export function unplacedFieldMessages(error: unknown, lang: Lang, shownFields: r
   if (!(error instanceof ApiError)) return [];
   return error.fields.filter((f) => !shownFields.includes(f.field)).map((f) => fieldMessage(f, lang));
 }
+
+/**
+ * A field problem found in the browser, shaped like the server's (both
+ * languages from the catalogue), so forms show it the same way.
+ */
+export function localFieldError(field: string, key: MessageKey, params?: Record<string, string | number>): ApiError {
+  return new ApiError({
+    status: 422,
+    code: 'invalid',
+    fields: [{ field, code: 'required', de: translate('de', key, params), en: translate('en', key, params) }],
+  });
+}

@@ -5,6 +5,7 @@ import { emptyIdeaForm, formFromIdea, toIdeaCreate, toIdeaPatch } from './idea-f
 const idea: Idea = {
   id: 9,
   conferenceId: 1,
+  conferenceSlug: 'tag',
   title: 'Mehr Grün',
   body: 'Text',
   topic: 'Umwelt',

@@ -17,6 +17,7 @@ function idea(id: number, extra: Partial<Idea> = {}): Idea {
   return {
     id,
     conferenceId: 1,
+    conferenceSlug: 'tag',
     title: `Idee ${id}`,
     body: '',
     topic: '',

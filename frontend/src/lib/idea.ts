@@ -11,9 +11,24 @@ export interface Participant {
   createdAt: string;
 }
 
+/** Body of POST /conferences/{slug}/join: the conference's code, or a personal invite token. */
+export interface JoinInput {
+  code?: string;
+  invite?: string;
+  displayName: string;
+  department: string;
+}
+
+/** Whether the idea was merged into another one. */
+export function isMerged(idea: Pick<Idea, 'status' | 'mergedIntoId'>): boolean {
+  return idea.mergedIntoId != null || idea.status === 'merged';
+}
+
 export interface Idea {
   id: number;
   conferenceId: number;
+  /** The conference's slug, for links back to it. */
+  conferenceSlug: string;
   title: string;
   /** A small Markdown subset; render with markdown.ts, never as HTML. */
   body: string;
@@ -22,10 +37,17 @@ export interface Idea {
   /** Empty for anonymous ideas. */
   authorName: string;
   anonymous: boolean;
+  /** "new", "merged", … (the follow-up lifecycle adds more). */
   status: string;
   hidden: boolean;
   hiddenReason?: string;
   mergedIntoId?: number;
+  /** Only moderators may still comment. */
+  commentsLocked?: boolean;
+  /** Set by moderators. */
+  tags?: string[];
+  /** A moderator has looked at it (it left the moderation queue). */
+  reviewed?: boolean;
   supportCount: number;
   commentCount: number;
   version: number;

@@ -13,6 +13,10 @@ export type Route =
   | { name: 'join'; slug: string }
   | { name: 'ideas'; slug: string }
   | { name: 'newIdea'; slug: string }
+  | { name: 'moderation'; slug: string }
+  | { name: 'audit'; slug: string }
+  | { name: 'participants'; slug: string }
+  | { name: 'import'; slug: string }
   | { name: 'idea'; id: number }
   | { name: 'editIdea'; id: number }
   | { name: 'notFound' };
@@ -25,28 +29,35 @@ function decode(segment: string): string | null {
   }
 }
 
+type SlugRouteName = Extract<Route, { slug: string }>['name'];
+
+/** The pages below a conference, by the path after its slug. */
+const conferencePages: Record<string, SlugRouteName> = {
+  '': 'conference',
+  '/edit': 'edit',
+  '/join': 'join',
+  '/ideas': 'ideas',
+  '/ideas/new': 'newIdea',
+  '/moderation': 'moderation',
+  '/audit': 'audit',
+  '/participants': 'participants',
+  '/import': 'import',
+};
+
 export function matchRoute(pathname: string): Route {
   // Tolerate one trailing slash ("/login/") but not empty segments elsewhere.
   const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
   if (path === '/' || path === '') return { name: 'list' };
   if (path === '/login') return { name: 'login' };
   if (path === '/conferences/new') return { name: 'new' };
-  const m = /^\/c\/([^/]+)(\/edit|\/join|\/ideas|\/ideas\/new)?$/.exec(path);
+  // "/c/…" is the app's own prefix; "/conferences/…" (as in the API, and in the
+  // invite links the server writes) leads to the same pages.
+  const m = /^\/(?:c|conferences)\/([^/]+)(\/[a-z/]+)?$/.exec(path);
   if (m?.[1]) {
     const slug = decode(m[1]);
     if (slug) {
-      switch (m[2]) {
-        case '/edit':
-          return { name: 'edit', slug };
-        case '/join':
-          return { name: 'join', slug };
-        case '/ideas':
-          return { name: 'ideas', slug };
-        case '/ideas/new':
-          return { name: 'newIdea', slug };
-        default:
-          return { name: 'conference', slug };
-      }
+      const name = conferencePages[m[2] ?? ''];
+      if (name) return { name, slug };
     }
   }
   // Idea ids are positive integers without leading zeros.
