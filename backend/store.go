@@ -173,6 +173,65 @@ type Store interface {
 	// the total before paging.
 	FindAuditLog(ctx context.Context, conferenceID int64, offset, limit int) ([]*AuditEntry, int, error)
 
+	// CreateAgendaSession inserts s and sets ID, Version (1) and timestamps.
+	// An unknown conference is ENOTFOUND.
+	CreateAgendaSession(ctx context.Context, s *AgendaSession) error
+	FindAgendaSessionByID(ctx context.Context, id int64) (*AgendaSession, error)
+	// FindAgendaSessions lists a conference's sessions by start, then id.
+	FindAgendaSessions(ctx context.Context, conferenceID int64) ([]*AgendaSession, error)
+	// UpdateAgendaSession writes Title, Room, Description, StartsAt, EndsAt
+	// and ModeratorIDs if the stored Version equals s.Version, then
+	// increments it (stale: ECONFLICT).
+	UpdateAgendaSession(ctx context.Context, s *AgendaSession) error
+	// DeleteAgendaSession removes a session that has no rounds; one with
+	// rounds is ECONFLICT.
+	DeleteAgendaSession(ctx context.Context, id int64) error
+
+	// CreateRound inserts r and sets ID, Version (1) and timestamps. An
+	// unknown session is ENOTFOUND.
+	CreateRound(ctx context.Context, r *Round) error
+	FindRoundByID(ctx context.Context, id int64) (*Round, error)
+	// FindRounds lists a session's rounds by id.
+	FindRounds(ctx context.Context, sessionID int64) ([]*Round, error)
+	// FindOpenRounds lists the rounds of every conference whose State is
+	// open, by id: the countdown closer and the live hub watch them.
+	FindOpenRounds(ctx context.Context) ([]*Round, error)
+	// UpdateRound writes every mutable field of r (Title, Method, Options,
+	// the settings, State, ClosesAt, OpenedAt, ClosedAt, RevealedAt and
+	// VoterKey, nil stored as NULL) if the stored Version equals r.Version,
+	// then increments it (stale: ECONFLICT). With deleteBallots the round's
+	// ballots and stored results go in the same transaction (a reset); a
+	// non-nil audit is written too (its ID set). A write that leaves the open
+	// state waits for ballots being cast, so none commits after it.
+	UpdateRound(ctx context.Context, r *Round, deleteBallots bool, audit *AuditEntry) error
+
+	// CastBallot stores b (RoundID, VoterKey, ParticipantID, ClientID,
+	// Values, CastAt) in one transaction, only while the round's State is
+	// open (else ECONFLICT). When the voter already has a ballot in the
+	// round: the same ClientID is CastSame and writes nothing (b gets the
+	// stored Values, CastAt and UpdatedAt); with replace, its values are
+	// replaced and UpdatedAt = b.CastAt (CastReplaced); otherwise ECONFLICT.
+	// Else b is inserted (CastCreated, ID set). Of concurrent first ballots
+	// of one voter exactly one is created. Ballots write no change row: they
+	// are the one high-rate write, and the live hub recounts open rounds.
+	CastBallot(ctx context.Context, b *Ballot, replace bool) (CastOutcome, error)
+	// FindBallot returns a voter's ballot in a round, or ENOTFOUND.
+	FindBallot(ctx context.Context, roundID int64, voterKey string) (*Ballot, error)
+	// TallyRound counts a round's ballots and their values per option and value.
+	TallyRound(ctx context.Context, roundID int64) (Tally, error)
+	// CountActiveParticipants returns how many participants of a conference
+	// joined and have not left.
+	CountActiveParticipants(ctx context.Context, conferenceID int64) (int, error)
+	// SaveRoundResults stores a round's final results (replacing earlier
+	// ones) and, per option that is an idea, that idea's votes, points, mean
+	// and rank in this round; records a change per such idea.
+	SaveRoundResults(ctx context.Context, res *Results) error
+	// FindRoundResults returns a round's stored results, or ENOTFOUND.
+	FindRoundResults(ctx context.Context, roundID int64) (*Results, error)
+	// FindIdeaRoundResults lists an idea's stored results, one per round,
+	// newest round first.
+	FindIdeaRoundResults(ctx context.Context, ideaID int64) ([]IdeaRoundResult, error)
+
 	// CountAccounts returns how many accounts exist (zero means first start).
 	CountAccounts(ctx context.Context) (int, error)
 	// CreateAccount inserts a; a taken e-mail is ECONFLICT.
@@ -219,6 +278,8 @@ const (
 	EntityComment     = "comment"
 	EntityReport      = "report"
 	EntityInvite      = "invite"
+	EntitySession     = "session"
+	EntityRound       = "round"
 
 	OpCreate = "create"
 	OpUpdate = "update"

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
 	t.Run("IdeaTitles", func(t *testing.T) { testIdeaTitles(t, open) })
+	t.Run("Voting", func(t *testing.T) { testVoting(t, open) })
 }
 
 // now is a fixed, microsecond-precise instant: both engines keep microseconds.
