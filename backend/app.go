@@ -11,6 +11,8 @@ type App struct {
 	Store      Store
 	Now        func() time.Time // injectable clock for tests
 	SessionTTL time.Duration
+
+	live *LiveFeed // set by StartLive; nil when nothing listens
 }
 
 // NewApp returns an App with the real clock and a 12-hour session lifetime:

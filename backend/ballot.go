@@ -82,7 +82,11 @@ func validateBallot(r *Round, in *BallotInput) error {
 			return v.Err()
 		}
 	}
-	values := in.Values
+	values := make(map[int]int, len(in.Values)) // a copy: dots drop zeros below
+	for id, x := range in.Values {
+		values[id] = x
+	}
+	in.Values = values
 	switch r.Method {
 	case MethodSingle:
 		if len(values) != 1 || !allEqual(values, 1) {

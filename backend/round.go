@@ -157,7 +157,7 @@ func (in *RoundInput) validate() error {
 		}
 	}
 	if in.TopN < 0 || in.TopN > MaxRoundOptions {
-		v.Add("topN", "range", "Bitte eine Zahl von 2 bis 30.", "Please enter a number from 2 to 30.")
+		v.Add("topN", "range", "Bitte eine Zahl von 1 bis 30.", "Please enter a number from 1 to 30.")
 	}
 	n := len(in.IdeaIDs) + len(in.Labels) + in.TopN
 	if in.TopN == 0 && n < MinRoundOptions {

@@ -14,6 +14,7 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	ballots  *prometheus.CounterVec
 }
 
 func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
@@ -25,8 +26,11 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 			Name: "ideenmarkt_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"method", "route"}),
+		ballots: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ideenmarkt_ballots_total", Help: "Ballots accepted, by outcome (created, replaced, same).",
+		}, []string{"outcome"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.ballots)
 	return m
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ideenmarkt/backend"
+	"ideenmarkt/backend/live"
 )
 
 // Options configure the web adapter; main fills them from its Config.
@@ -36,6 +37,8 @@ type Options struct {
 	SchemaVersion int
 	// Version is the release shown in /healthz.
 	Version string
+	// Hub serves the live channel (/api/v1/live); nil answers 503 there.
+	Hub *live.Hub
 }
 
 // Server is the Fiber application with its dependencies.
@@ -138,6 +141,21 @@ func (s *Server) routes() {
 	api.Post("/ideas/:id/moderation", s.moderateIdea)
 	api.Post("/comments/:id/moderation", s.moderateComment)
 	api.Post("/reports", s.report)
+	api.Get("/conferences/:slug/sessions", s.listSessions)
+	api.Post("/conferences/:slug/sessions", s.createSession)
+	api.Get("/sessions/:id", s.getSession)
+	api.Patch("/sessions/:id", s.updateSession)
+	api.Delete("/sessions/:id", s.deleteSession)
+	api.Get("/sessions/:id/rounds", s.listRounds)
+	api.Post("/sessions/:id/rounds", s.createRound)
+	api.Get("/rounds/:id", s.getRound)
+	api.Patch("/rounds/:id", s.updateRound)
+	api.Post("/rounds/:id/ballots", s.castBallot)
+	api.Get("/rounds/:id/results", s.roundResults)
+	api.Get("/rounds/:id/results.csv", s.roundResultsCSV)
+	api.Post("/rounds/:id/:action", s.roundAction)
+	api.Get("/ideas/:id/results", s.ideaResults)
+	api.Get("/live", s.liveUpgrade, s.newLiveHandler())
 	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "No such API endpoint.") })
 
 	s.mountFrontend()

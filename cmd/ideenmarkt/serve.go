@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ideenmarkt/backend"
+	"ideenmarkt/backend/live"
 	"ideenmarkt/backend/postgres"
 	"ideenmarkt/backend/sqlite"
 	"ideenmarkt/backend/web"
@@ -34,6 +35,7 @@ type Main struct {
 	Store  backend.Store
 	App    *backend.App
 	Server *web.Server
+	Hub    *live.Hub
 
 	firstLogin string // set when Run created the first organiser
 	listener   net.Listener
@@ -82,9 +84,18 @@ func (m *Main) Run(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	dist, _ := fs.Sub(frontend.Dist, "dist")
+	m.Hub = live.New(live.Options{Loader: func(topic, view string) ([]byte, error) {
+		p, err := m.App.LivePayload(context.Background(), topic, view)
+		if err != nil {
+			return nil, &live.LoadError{Code: backend.ErrorCode(err), Message: backend.ErrorMessage(err)}
+		}
+		return p, nil
+	}})
+	registerLiveMetrics(reg, m.Hub)
+	feed := m.App.StartLive(m.Hub)
 	m.Server = web.New(m.App, web.Options{
 		Log: m.Log, BaseURL: m.Config.BaseURL, ProxyHeader: m.Config.ProxyHeader,
-		Frontend: dist, Registry: reg, SchemaVersion: schema, Version: version,
+		Frontend: dist, Registry: reg, SchemaVersion: schema, Version: version, Hub: m.Hub,
 	})
 
 	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
@@ -98,6 +109,8 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	go m.cleanSessions(bg)
+	go m.Hub.Run(bg)
+	go feed.Run(bg)
 	return nil
 }
 
@@ -209,4 +222,20 @@ func (m *Main) printBanner() {
 	}
 	bar := strings.Repeat("─", 72)
 	fmt.Fprintf(m.Out, "\n%s\n  %s\n%s\n\n", bar, strings.Join(lines, "\n  "), bar)
+}
+
+// registerLiveMetrics exposes the hub's counters: connections, subscriptions,
+// messages pushed and slow clients dropped.
+func registerLiveMetrics(reg *prometheus.Registry, hub *live.Hub) {
+	gauge := func(name, help string, f func(live.Stats) float64) {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return f(hub.Stats()) }))
+	}
+	counter := func(name, help string, f func(live.Stats) float64) {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return f(hub.Stats()) }))
+	}
+	gauge("ideenmarkt_live_connections", "Open websocket connections.", func(s live.Stats) float64 { return float64(s.Clients) })
+	gauge("ideenmarkt_live_subscriptions", "Topic subscriptions over all connections.", func(s live.Stats) float64 { return float64(s.Subscriptions) })
+	counter("ideenmarkt_live_messages_total", "Messages pushed to clients (snapshots, updates, heartbeats).", func(s live.Stats) float64 { return float64(s.MessagesSent) })
+	counter("ideenmarkt_live_slow_disconnects_total", "Clients disconnected for falling behind.", func(s live.Stats) float64 { return float64(s.SlowDisconnects) })
+	counter("ideenmarkt_live_publishes_total", "Topic states published to the hub.", func(s live.Stats) float64 { return float64(s.Publishes) })
 }
