@@ -36,7 +36,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: apiTarget, changeOrigin: false },
+      // ws: the live channel (/api/v1/live) is a websocket.
+      '/api': { target: apiTarget, changeOrigin: false, ws: true },
       '/readyz': { target: apiTarget },
     },
   },

@@ -170,3 +170,16 @@ export function formatDateRange(startIso: string, endIso: string, lang: Lang, ti
   if (Number.isNaN(end.getTime()) || end.getTime() < start.getTime()) return formatDateTime(startIso, lang, timeZone);
   return displayFormatter(lang, timeZone).formatRange(start, end);
 }
+
+/** The time of day with seconds, "10:42:07", in the app's time zone; "" for invalid input. */
+export function formatClock(iso: string, lang: Lang, timeZone: string = APP_TIME_ZONE): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(intlLocale[lang], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(d);
+}

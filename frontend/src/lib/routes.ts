@@ -17,8 +17,14 @@ export type Route =
   | { name: 'audit'; slug: string }
   | { name: 'participants'; slug: string }
   | { name: 'import'; slug: string }
+  | { name: 'agenda'; slug: string }
+  | { name: 'newSession'; slug: string }
   | { name: 'idea'; id: number }
   | { name: 'editIdea'; id: number }
+  | { name: 'session'; id: number }
+  | { name: 'editSession'; id: number }
+  | { name: 'round'; id: number }
+  | { name: 'present'; id: number }
   | { name: 'notFound' };
 
 function decode(segment: string): string | null {
@@ -42,7 +48,24 @@ const conferencePages: Record<string, SlugRouteName> = {
   '/audit': 'audit',
   '/participants': 'participants',
   '/import': 'import',
+  '/sessions': 'agenda',
+  '/sessions/new': 'newSession',
 };
+
+type IdRouteName = Extract<Route, { id: number }>['name'];
+
+/** An id: a positive integer without leading zeros. */
+const ID = '([1-9]\\d{0,15})';
+
+/** Pages of one numbered thing (idea, session, vote), by path pattern. */
+const idPages: Array<[RegExp, IdRouteName]> = [
+  [new RegExp(`^/ideas/${ID}$`), 'idea'],
+  [new RegExp(`^/ideas/${ID}/edit$`), 'editIdea'],
+  [new RegExp(`^/sessions/${ID}$`), 'session'],
+  [new RegExp(`^/sessions/${ID}/edit$`), 'editSession'],
+  [new RegExp(`^/rounds/${ID}$`), 'round'],
+  [new RegExp(`^/present/sessions/${ID}$`), 'present'],
+];
 
 export function matchRoute(pathname: string): Route {
   // Tolerate one trailing slash ("/login/") but not empty segments elsewhere.
@@ -60,11 +83,11 @@ export function matchRoute(pathname: string): Route {
       if (name) return { name, slug };
     }
   }
-  // Idea ids are positive integers without leading zeros.
-  const idea = /^\/ideas\/([1-9]\d{0,15})(\/edit)?$/.exec(path);
-  if (idea?.[1]) {
-    const id = Number(idea[1]);
-    if (Number.isSafeInteger(id)) return idea[2] ? { name: 'editIdea', id } : { name: 'idea', id };
+  // Ids are positive integers without leading zeros.
+  for (const [pattern, name] of idPages) {
+    const m = pattern.exec(path);
+    const id = Number(m?.[1]);
+    if (m && Number.isSafeInteger(id)) return { name, id };
   }
   return { name: 'notFound' };
 }
