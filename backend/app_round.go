@@ -12,13 +12,20 @@ import (
 // only where the actor may see them, and the actor's own ballot.
 type RoundView struct {
 	*Round
-	SessionTitle string      `json:"sessionTitle"`
-	CanRun       bool        `json:"canRun"`
-	CanVote      bool        `json:"canVote"`
-	MyBallot     map[int]int `json:"myBallot,omitempty"` // the actor's values, to show or change them
-	Ballots      int         `json:"ballots"`
-	Eligible     int         `json:"eligible"`
-	Results      *Results    `json:"results"` // nil while hidden from this actor
+	ConferenceSlug string `json:"conferenceSlug"`
+	SessionTitle   string `json:"sessionTitle"`
+	CanRun         bool   `json:"canRun"`
+	CanVote        bool   `json:"canVote"`
+	// CannotVote says why CanVote is false: "join" (not a participant),
+	// "phase" (not the conference day), "closed" (not open, or the
+	// countdown ran out); "" when the actor may vote.
+	CannotVote string `json:"cannotVote"`
+	// ServerTime lets phones with a wrong clock show the countdown right.
+	ServerTime time.Time   `json:"serverTime"`
+	MyBallot   map[int]int `json:"myBallot,omitempty"` // the actor's values, to show or change them
+	Ballots    int         `json:"ballots"`
+	Eligible   int         `json:"eligible"`
+	Results    *Results    `json:"results"` // nil while hidden from this actor
 }
 
 // OpenInput opens a round, optionally with a countdown.
@@ -67,8 +74,19 @@ func (a *App) loadRound(ctx context.Context, actor Actor, id int64) (*roundConte
 // viewRound builds the actor's view of a round, counting its ballots.
 func (a *App) viewRound(ctx context.Context, rc *roundContext) (RoundView, error) {
 	r := rc.round
-	v := RoundView{Round: r, SessionTitle: rc.session.Title, CanRun: PermitVoting(rc.member, rc.conf, ActRunVote, rc.session, r) == nil}
-	v.CanVote = PermitVoting(rc.member, rc.conf, ActVote, rc.session, r) == nil && r.AcceptsBallots(a.now())
+	now := a.now()
+	v := RoundView{Round: r, ConferenceSlug: rc.conf.Slug, SessionTitle: rc.session.Title, ServerTime: now,
+		CanRun: PermitVoting(rc.member, rc.conf, ActRunVote, rc.session, r) == nil}
+	switch err := PermitVoting(rc.member, rc.conf, ActVote, rc.session, r); {
+	case ErrorCode(err) == EUNAUTHORIZED || ErrorCode(err) == EFORBIDDEN:
+		v.CannotVote = "join"
+	case rc.conf.Phase != PhaseLive:
+		v.CannotVote = "phase"
+	case err != nil || !r.AcceptsBallots(now):
+		v.CannotVote = "closed"
+	default:
+		v.CanVote = true
+	}
 	t, err := a.Store.TallyRound(ctx, r.ID)
 	if err != nil {
 		return v, err
@@ -218,6 +236,27 @@ func (a *App) applyRoundInput(ctx context.Context, c *Conference, r *Round, in *
 	r.MaxChoices, r.Points, r.MaxPerOption = in.MaxChoices, in.Points, in.MaxPerOption
 	r.LiveResults, r.Anonymous, r.Changeable, r.Eligibility = in.LiveResults, in.Anonymous, in.Changeable, in.Eligibility
 	r.clampChoices()
+	return nil
+}
+
+// DeleteRound removes a draft round (one never opened, or reset).
+func (a *App) DeleteRound(ctx context.Context, actor Actor, id int64) error {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rc, err := a.loadRound(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if err := PermitVoting(rc.member, rc.conf, ActRunVote, rc.session, rc.round); err != nil {
+		return err
+	}
+	if rc.round.State != RoundDraft {
+		return Errorf(ECONFLICT, "Only a vote that is not open can be deleted; reset it first.")
+	}
+	if err := a.Store.DeleteRound(ctx, id); err != nil {
+		return err
+	}
+	a.roundChanged(id)
 	return nil
 }
 

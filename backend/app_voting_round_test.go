@@ -246,6 +246,37 @@ func TestVotingLifecycle(t *testing.T) {
 				t.Errorf("stored = %s v%d, want revealed v%d", got.State, got.Version, rv.Version)
 			}
 		})
+		t.Run("only drafts can be deleted, by those who run the session", func(t *testing.T) {
+			draft, open := newRound(t, backend.RoundDraft), newRound(t, backend.RoundOpen)
+			wantCode(t, app.DeleteRound(ctx, v.alice, draft.ID), backend.ENOTFOUND) // a draft is invisible to participants
+			wantCode(t, app.DeleteRound(ctx, v.mod, open.ID), backend.ECONFLICT)
+			if err := app.DeleteRound(ctx, v.mod, draft.ID); err != nil {
+				t.Fatalf("delete draft: %v", err)
+			}
+			_, err := app.GetRound(ctx, v.mod, draft.ID)
+			wantCode(t, err, backend.ENOTFOUND)
+		})
+		t.Run("the view says why one cannot vote", func(t *testing.T) {
+			open, closed := newRound(t, backend.RoundOpen), newRound(t, backend.RoundClosed)
+			for _, tt := range []struct {
+				name  string
+				actor backend.Actor
+				id    int64
+				want  string
+			}{
+				{"participant, open", v.alice, open.ID, ""},
+				{"participant, closed", v.alice, closed.ID, "closed"},
+				{"visitor", backend.Actor{}, open.ID, "join"},
+			} {
+				got := MustRoundView(t, app, tt.actor, tt.id)
+				if got.CannotVote != tt.want || got.CanVote != (tt.want == "") {
+					t.Errorf("%s: cannotVote %q canVote %v, want %q", tt.name, got.CannotVote, got.CanVote, tt.want)
+				}
+				if got.ConferenceSlug == "" || got.ServerTime.IsZero() {
+					t.Errorf("%s: conferenceSlug %q serverTime %v, want both set", tt.name, got.ConferenceSlug, got.ServerTime)
+				}
+			}
+		})
 		t.Run("illegal transitions are conflicts and change nothing", func(t *testing.T) {
 			actions := map[string]func(r backend.RoundView) error{
 				"open": func(r backend.RoundView) error {

@@ -204,6 +204,9 @@ type Store interface {
 	// non-nil audit is written too (its ID set). A write that leaves the open
 	// state waits for ballots being cast, so none commits after it.
 	UpdateRound(ctx context.Context, r *Round, deleteBallots bool, audit *AuditEntry) error
+	// DeleteRound removes a round without ballots; one with ballots is
+	// ECONFLICT, a missing one ENOTFOUND.
+	DeleteRound(ctx context.Context, id int64) error
 
 	// CastBallot stores b (RoundID, VoterKey, ParticipantID, ClientID,
 	// Values, CastAt) in one transaction, only while the round's State is

@@ -181,3 +181,29 @@ func deleteRoundBallots(ctx context.Context, tx pgx.Tx, roundID int64) ([]int64,
 	slices.Sort(ids) // RETURNING has no order
 	return ids, nil
 }
+
+func (s *Store) DeleteRound(ctx context.Context, id int64) error {
+	return s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
+		var conferenceID int64
+		err := tx.QueryRow(ctx, `SELECT conference_id FROM rounds WHERE id = $1 FOR UPDATE`, id).Scan(&conferenceID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return backend.Change{}, errRoundNotFound
+		}
+		if err != nil {
+			return backend.Change{}, wrap(err, "lock round")
+		}
+		var hasBallots bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ballots WHERE round_id = $1)`, id).Scan(&hasBallots); err != nil {
+			return backend.Change{}, wrap(err, "check ballots")
+		}
+		if hasBallots {
+			return backend.Change{}, backend.Errorf(backend.ECONFLICT, "This vote has ballots; it cannot be deleted.")
+		}
+		for _, q := range []string{`DELETE FROM idea_round_results WHERE round_id = $1`, `DELETE FROM rounds WHERE id = $1`} {
+			if _, err := tx.Exec(ctx, q, id); err != nil {
+				return backend.Change{}, wrap(err, "delete round")
+			}
+		}
+		return backend.Change{Entity: backend.EntityRound, EntityID: id, Op: backend.OpDelete, ConferenceID: conferenceID}, nil
+	})
+}

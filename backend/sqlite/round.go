@@ -231,3 +231,27 @@ func deleteRoundBallots(ctx context.Context, tx *sql.Tx, roundID int64) ([]int64
 	slices.Sort(ids) // RETURNING has no order
 	return ids, nil
 }
+
+func (s *Store) DeleteRound(ctx context.Context, id int64) error {
+	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
+		var conferenceID int64
+		var hasBallots bool
+		err := tx.QueryRowContext(ctx, `SELECT conference_id, EXISTS (SELECT 1 FROM ballots WHERE round_id = rounds.id)
+			FROM rounds WHERE id = ?`, id).Scan(&conferenceID, &hasBallots)
+		if err == sql.ErrNoRows {
+			return backend.Change{}, errRoundNotFound
+		}
+		if err != nil {
+			return backend.Change{}, wrap(err, "find round")
+		}
+		if hasBallots {
+			return backend.Change{}, backend.Errorf(backend.ECONFLICT, "This vote has ballots; it cannot be deleted.")
+		}
+		for _, q := range []string{`DELETE FROM idea_round_results WHERE round_id = ?`, `DELETE FROM rounds WHERE id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return backend.Change{}, wrap(err, "delete round")
+			}
+		}
+		return backend.Change{Entity: backend.EntityRound, EntityID: id, Op: backend.OpDelete, ConferenceID: conferenceID}, nil
+	})
+}

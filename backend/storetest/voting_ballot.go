@@ -87,6 +87,23 @@ func testBallot(t *testing.T, open Opener) {
 		_, err := s.CastBallot(t.Context(), b, false)
 		wantCode(t, err, backend.ENOTFOUND)
 	})
+	t.Run("DeleteRound", func(t *testing.T) {
+		s := open(t)
+		c := MustCreateConference(t, s, "delround")
+		sess := MustCreateAgendaSession(t, s, c, "S", now)
+		draft := MustCreateRound(t, s, c, sess)
+		voted := MustCreateRound(t, s, c, sess)
+		MustOpenRound(t, s, voted)
+		wantCast(t, s, &backend.Ballot{RoundID: voted.ID, VoterKey: "v", ClientID: "c", Values: map[int]int{1: 1}, CastAt: now}, false, backend.CastCreated)
+		start := lastSeq(t, s)
+		wantCode(t, s.DeleteRound(t.Context(), voted.ID), backend.ECONFLICT)
+		mustNoErr(t, s.DeleteRound(t.Context(), draft.ID), "delete draft")
+		_, err := s.FindRoundByID(t.Context(), draft.ID)
+		wantCode(t, err, backend.ENOTFOUND)
+		wantCode(t, s.DeleteRound(t.Context(), draft.ID), backend.ENOTFOUND)
+		wantChanges(t, s, start,
+			backend.Change{Entity: backend.EntityRound, EntityID: draft.ID, Op: backend.OpDelete, ConferenceID: c.ID})
+	})
 	t.Run("ConcurrentCastsOneBallotPerVoter", func(t *testing.T) {
 		testConcurrentBallots(t, open(t))
 	})

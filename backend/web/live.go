@@ -18,7 +18,7 @@ import (
 // bounded so that no client can make the server query without end.
 const (
 	maxLiveMessage       = 4 << 10 // a subscribe message is ~60 bytes
-	maxLiveSubscriptions = 20
+	maxLiveSubscriptions = 50
 	liveSubscribeBurst   = 30 // subscribes allowed at once …
 	liveSubscribeRefill  = time.Second / 2
 	liveBufferSize       = 1 << 10 // per-connection read buffer; writes use a shared pool

@@ -150,6 +150,7 @@ func (s *Server) routes() {
 	api.Post("/sessions/:id/rounds", s.createRound)
 	api.Get("/rounds/:id", s.getRound)
 	api.Patch("/rounds/:id", s.updateRound)
+	api.Delete("/rounds/:id", s.deleteRound)
 	api.Post("/rounds/:id/ballots", s.castBallot)
 	api.Get("/rounds/:id/results", s.roundResults)
 	api.Get("/rounds/:id/results.csv", s.roundResultsCSV)

@@ -137,6 +137,17 @@ func (s *Server) updateRound(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
+func (s *Server) deleteRound(c *fiber.Ctx) error {
+	id, err := pathID(c, "Vote")
+	if err != nil {
+		return err
+	}
+	if err := s.app.DeleteRound(c.UserContext(), actorOf(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 type versionRequest struct {
 	Version int `json:"version"`
 }
