@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,7 +53,10 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		route = "spa"
 	}
 	elapsed := time.Since(start)
-	method := c.Method()
+	// Fiber's strings point into buffers that the next request reuses; the
+	// metric registry keeps label values, so they must be copies.
+	method := strings.Clone(c.Method())
+	route = strings.Clone(route)
 	s.metrics.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	s.metrics.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 	level := slog.LevelInfo

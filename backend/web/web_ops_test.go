@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -220,4 +221,46 @@ func grep(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestMetricsOverKeepAlive sends requests of different methods over one
+// reused connection, where the server reuses its buffers: label values must
+// be copies, or /metrics fails with "collected before with the same name".
+func TestMetricsOverKeepAlive(t *testing.T) {
+	e := MustNewEnv(t)
+	e.mustListen(t)
+	hc := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	for i := range 50 {
+		method := http.MethodGet
+		if i%2 == 1 {
+			method = http.MethodPost
+		}
+		path := "/api/v1/me"
+		if method == http.MethodPost {
+			path = "/api/v1/auth/logout" // refused without the CSRF token, which is fine here
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), method, e.baseURL+path, nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	resp, err := hc.Get(e.baseURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("metrics status = %d: %.300s", resp.StatusCode, body)
+	}
+	got := grep(string(body), "ideenmarkt_http_requests_total{")
+	if !strings.Contains(got, `method="GET",route="/api/v1/me",status="200"} 25`) || !strings.Contains(got, `method="POST"`) {
+		t.Errorf("metrics lack the 25 GETs and 25 POSTs:\n%s", got)
+	}
+	if n := strings.Count(got, "method="); n != strings.Count(got, `method="GET"`)+strings.Count(got, `method="POST"`) {
+		t.Errorf("a method label was overwritten by a later request:\n%s", got)
+	}
 }
