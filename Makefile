@@ -43,9 +43,28 @@ test-frontend: frontend/node_modules/.installed
 test-e2e: build
 	cd frontend && npm run test:e2e
 
-## bench: Go benchmarks and the measurements recorded in docs/benchmarks.md
+## bench: Go benchmarks and the measurements recorded in docs/benchmarks.md, then the
+## live-voting load runs: cmd/ideenmarkt-load starts the binary on SQLite and on a throwaway
+## PostgreSQL (fsync on) for each number of phones and writes bench/results-<store>-<n>.json.
+## 10,000 phones need about 10,200 file descriptors in the server and in the load generator
+## each (Go raises the soft limit to the hard one): `ulimit -Hn` must be above that.
+## Choose runs with e.g. `make bench LOAD_STORES=sqlite LOAD_VOTERS=450`.
+bench: LOAD_STORES ?= sqlite postgres
+bench: LOAD_VOTERS ?= 450 2000 10000
 bench: build
 	IDEENMARKT_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) build -trimpath -o bin/ideenmarkt-load ./cmd/ideenmarkt-load
+	@hard=$$(ulimit -Hn); if [ "$$hard" != unlimited ] && [ "$$hard" -lt 10300 ]; then \
+		echo "warning: ulimit -Hn is $$hard; 10,000 phones need about 10,200 descriptors per process"; fi
+	@mkdir -p bench; status=0; files=""; \
+	for store in $(LOAD_STORES); do for n in $(LOAD_VOTERS); do \
+		out=bench/results-$$store-$$n.json; rm -f $$out; \
+		echo "== ideenmarkt-load -spawn ./$(BIN) -store $$store -voters $$n -out $$out"; \
+		./bin/ideenmarkt-load -spawn ./$(BIN) -store $$store -voters $$n -out $$out || status=1; \
+		[ -f $$out ] && files="$$files $$out"; \
+	done; done; \
+	if [ -n "$$files" ]; then ./bin/ideenmarkt-load -table $$files; fi; \
+	exit $$status
 
 clean:
 	rm -rf bin frontend/node_modules/.installed frontend/test-results frontend/playwright-report
