@@ -21,65 +21,79 @@ var errAlreadyVoted = backend.Errorf(backend.ECONFLICT, "You have already voted 
 // ballots of a voter is stored; the single write connection orders ballots
 // and round updates, so none is stored after a close commits. Ballots record
 // no change: the live hub recounts open rounds at its own cadence.
+//
+// Concurrent ballots share one write transaction and so one fsync (see
+// ballotBatcher); each runs in its own savepoint, so its outcome and error
+// are its own, as if it had run alone after the ballots before it.
 func (s *Store) CastBallot(ctx context.Context, b *backend.Ballot, replace bool) (backend.CastOutcome, error) {
-	var outcome backend.CastOutcome
-	var stored *backend.Ballot
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var state backend.RoundState
-		err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = ?`, b.RoundID).Scan(&state)
-		if err == sql.ErrNoRows {
-			return errRoundNotFound
-		}
-		if err != nil {
-			return wrap(err, "find round")
-		}
-		if state != backend.RoundOpen {
-			return errNotOpen
-		}
-		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO ballots (round_id, voter_key, participant_id, client_id, cast_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, voter_key) DO NOTHING RETURNING id`,
-			b.RoundID, b.VoterKey, nullInt64(b.ParticipantID), b.ClientID, fmtTime(b.CastAt), fmtTime(b.CastAt)).Scan(&id)
-		switch {
-		case err == nil:
-			outcome, stored = backend.CastCreated, &backend.Ballot{ID: id, CastAt: b.CastAt, UpdatedAt: b.CastAt}
-			return insertBallotValues(ctx, tx, id, b.RoundID, b.Values)
-		case err != sql.ErrNoRows:
-			return wrap(err, "insert ballot")
-		}
-		// The voter has a ballot already.
-		if stored, err = findBallot(ctx, tx, b.RoundID, b.VoterKey); err != nil {
-			return err
-		}
-		switch {
-		case stored.ClientID == b.ClientID:
-			outcome = backend.CastSame
-			return nil
-		case !replace:
-			return errAlreadyVoted
-		}
-		outcome, stored.UpdatedAt = backend.CastReplaced, b.CastAt
-		_, err = tx.ExecContext(ctx, `UPDATE ballots SET client_id = ?, participant_id = ?, updated_at = ? WHERE id = ?`,
-			b.ClientID, nullInt64(b.ParticipantID), fmtTime(b.CastAt), stored.ID)
-		if err != nil {
-			return wrap(err, "replace ballot")
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM ballot_values WHERE ballot_id = ?`, stored.ID); err != nil {
-			return wrap(err, "replace ballot values")
-		}
-		return insertBallotValues(ctx, tx, stored.ID, b.RoundID, b.Values)
-	})
-	if err != nil {
-		return "", err
+	res := s.ballots.cast(ctx, b, replace)
+	if res.err != nil {
+		return "", res.err
 	}
+	stored := res.stored
 	b.ID, b.CastAt, b.UpdatedAt = stored.ID, stored.CastAt, stored.UpdatedAt
-	if outcome == backend.CastSame {
+	if res.outcome == backend.CastSame {
 		b.Values = stored.Values
 	}
 	if b.Values == nil {
 		b.Values = map[int]int{}
 	}
-	return outcome, nil
+	return res.outcome, nil
+}
+
+// castBallot is one ballot's work inside a write transaction: it stores b
+// while its round is open and returns the outcome with the ballot as stored
+// (for CastCreated only ID, CastAt and UpdatedAt are set). It does not
+// modify b. On error the caller must undo what it wrote.
+func castBallot(ctx context.Context, tx *sql.Tx, b *backend.Ballot, replace bool) (backend.CastOutcome, *backend.Ballot, error) {
+	var state backend.RoundState
+	err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = ?`, b.RoundID).Scan(&state)
+	if err == sql.ErrNoRows {
+		return "", nil, errRoundNotFound
+	}
+	if err != nil {
+		return "", nil, wrap(err, "find round")
+	}
+	if state != backend.RoundOpen {
+		return "", nil, errNotOpen
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO ballots (round_id, voter_key, participant_id, client_id, cast_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, voter_key) DO NOTHING RETURNING id`,
+		b.RoundID, b.VoterKey, nullInt64(b.ParticipantID), b.ClientID, fmtTime(b.CastAt), fmtTime(b.CastAt)).Scan(&id)
+	switch {
+	case err == nil:
+		if err := insertBallotValues(ctx, tx, id, b.RoundID, b.Values); err != nil {
+			return "", nil, err
+		}
+		return backend.CastCreated, &backend.Ballot{ID: id, CastAt: b.CastAt, UpdatedAt: b.CastAt}, nil
+	case err != sql.ErrNoRows:
+		return "", nil, wrap(err, "insert ballot")
+	}
+	// The voter has a ballot already.
+	stored, err := findBallot(ctx, tx, b.RoundID, b.VoterKey)
+	if err != nil {
+		return "", nil, err
+	}
+	switch {
+	case stored.ClientID == b.ClientID:
+		return backend.CastSame, stored, nil
+	case !replace:
+		return "", nil, errAlreadyVoted
+	}
+	stored.UpdatedAt = b.CastAt
+	_, err = tx.ExecContext(ctx, `UPDATE ballots SET client_id = ?, participant_id = ?, updated_at = ? WHERE id = ?`,
+		b.ClientID, nullInt64(b.ParticipantID), fmtTime(b.CastAt), stored.ID)
+	if err != nil {
+		return "", nil, wrap(err, "replace ballot")
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM ballot_values WHERE ballot_id = ?`, stored.ID); err != nil {
+		return "", nil, wrap(err, "replace ballot values")
+	}
+	if err := insertBallotValues(ctx, tx, stored.ID, b.RoundID, b.Values); err != nil {
+		return "", nil, err
+	}
+	return backend.CastReplaced, stored, nil
 }
 
 // insertBallotValues writes a ballot's values in one statement, by option.

@@ -24,9 +24,10 @@ var _ backend.Store = (*Store)(nil)
 // they queue in Go instead of failing with SQLITE_BUSY; reads use a separate
 // pool and, thanks to WAL, never wait for writers.
 type Store struct {
-	write  *sql.DB
-	read   *sql.DB
-	signal backend.Signal
+	write   *sql.DB
+	read    *sql.DB
+	signal  backend.Signal
+	ballots *ballotBatcher // writes ballots in shared transactions on write
 }
 
 // Open opens (creating if needed) the database file at path and applies pending
@@ -49,7 +50,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
-	s := &Store{write: write, read: read}
+	s := &Store{write: write, read: read, ballots: newBallotBatcher(write)}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -57,8 +58,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes both pools.
+// Close stops the ballot batcher, letting the batch it is writing commit,
+// and then closes both pools; ballots cast meanwhile are refused.
 func (s *Store) Close() error {
+	s.ballots.stop()
 	return errors.Join(s.write.Close(), s.read.Close())
 }
 
