@@ -12,7 +12,8 @@ type App struct {
 	Now        func() time.Time // injectable clock for tests
 	SessionTTL time.Duration
 
-	live *LiveFeed // set by StartLive; nil when nothing listens
+	live   *LiveFeed  // set by StartLive; nil when nothing listens
+	rounds roundCache // rounds of recent ballots (see roundCache)
 }
 
 // NewApp returns an App with the real clock and a 12-hour session lifetime:

@@ -113,6 +113,7 @@ func (a *App) UpdateSession(ctx context.Context, actor Actor, id int64, in Agend
 	if err := a.Store.UpdateAgendaSession(ctx, s); err != nil {
 		return SessionView{}, err
 	}
+	a.rounds.clear()
 	return viewSession(m, c, s), nil
 }
 
@@ -128,6 +129,7 @@ func (a *App) DeleteSession(ctx context.Context, actor Actor, id int64) error {
 		return err
 	}
 	err = a.Store.DeleteAgendaSession(ctx, s.ID)
+	a.rounds.clear()
 	if ErrorCode(err) == ECONFLICT {
 		return Errorf(ECONFLICT, "This session has votes; it cannot be deleted.")
 	}

@@ -20,7 +20,7 @@ type BallotReceipt struct {
 func (a *App) CastBallot(ctx context.Context, actor Actor, roundID int64, in BallotInput) (BallotReceipt, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	rc, err := a.loadRound(ctx, actor, roundID)
+	rc, err := a.loadBallotRound(ctx, actor, roundID)
 	if err != nil {
 		return BallotReceipt{}, err
 	}

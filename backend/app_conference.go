@@ -173,5 +173,6 @@ func (a *App) changeConference(ctx context.Context, actor Actor, slug string, ve
 	if err := a.Store.UpdateConference(ctx, c); err != nil {
 		return ConferenceView{}, err
 	}
+	a.rounds.clear() // phase and voting rules of cached rounds
 	return viewConference(actor, c), nil
 }

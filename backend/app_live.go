@@ -66,6 +66,7 @@ func (a *App) ballotCast(roundID int64) {
 }
 
 func (a *App) roundChanged(roundID int64) {
+	a.rounds.clear()
 	if f := a.live; f != nil {
 		select {
 		case f.wake <- struct{}{}:
@@ -127,6 +128,10 @@ func (f *LiveFeed) step(ctx context.Context, cursor int64) (int64, error) {
 		}
 		for _, c := range cs {
 			cursor = c.Seq
+			switch c.Entity {
+			case EntityRound, EntitySession, EntityConference:
+				f.app.rounds.clear() // perhaps another instance's change
+			}
 			switch c.Entity {
 			case EntityRound:
 				stale["round:"+strconv.FormatInt(c.EntityID, 10)] = true

@@ -71,6 +71,31 @@ func (a *App) loadRound(ctx context.Context, actor Actor, id int64) (*roundConte
 	return &roundContext{conf: c, session: s, round: r, member: m}, nil
 }
 
+// loadBallotRound is loadRound for casting a ballot: the round, session and
+// conference may come from the roundCache and must not be modified; the
+// actor's standing is always read.
+func (a *App) loadBallotRound(ctx context.Context, actor Actor, id int64) (*roundContext, error) {
+	e, ok := a.rounds.get(id)
+	if !ok {
+		rc, err := a.loadRound(ctx, actor, id)
+		if err == nil {
+			a.rounds.put(id, roundCacheEntry{round: rc.round, session: rc.session, conf: rc.conf})
+		}
+		return rc, err
+	}
+	m, err := a.member(ctx, actor, e.conf)
+	if err != nil {
+		return nil, err
+	}
+	if err := PermitVoting(m, e.conf, ActViewRound, e.session, nil); err != nil {
+		return nil, err
+	}
+	if err := PermitVoting(m, e.conf, ActViewRound, e.session, e.round); err != nil {
+		return nil, err
+	}
+	return &roundContext{conf: e.conf, session: e.session, round: e.round, member: m}, nil
+}
+
 // viewRound builds the actor's view of a round, counting its ballots.
 func (a *App) viewRound(ctx context.Context, rc *roundContext) (RoundView, error) {
 	r := rc.round
