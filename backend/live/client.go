@@ -254,10 +254,14 @@ func (h *Hub) detachFrom(cl *Client, vs *viewState, at int) {
 	vs.subs = vs.subs[:last]
 }
 
-// interval is the shortest time between two flushes at cl's rate.
+// interval is the shortest time between two flushes at cl's rate. Phones
+// share PhoneBudget: with more clients than PhoneBudget × PhoneInterval
+// (5,000 by default) each phone's interval stretches, so that the fan-out
+// stays near PhoneBudget writes per second however many phones connect and
+// the CPU it would take is left to casting ballots. Called with h.mu held.
 func (h *Hub) interval(cl *Client) time.Duration {
 	if cl.rate == RatePresenter {
 		return h.o.PresenterInterval
 	}
-	return h.o.PhoneInterval
+	return max(h.o.PhoneInterval, time.Duration(len(h.clients))*time.Second/time.Duration(h.o.PhoneBudget))
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestSnapshot(t *testing.T) {
@@ -240,4 +241,30 @@ func TestWriteErrorUnregisters(t *testing.T) {
 func equalMessage(a, b message) bool {
 	return a.Type == b.Type && a.Topic == b.Topic && a.View == b.View && a.Seq == b.Seq &&
 		string(a.Data) == string(b.Data) && a.Code == b.Code && a.Message == b.Message
+}
+
+// The phones of a hub share PhoneBudget messages per second: below
+// PhoneBudget × PhoneInterval clients nothing changes, above it each phone's
+// interval grows with the number of clients; presenters keep their rate.
+func TestPhoneBudget(t *testing.T) {
+	h := New(Options{PhoneBudget: 4})
+	phone := h.Register(newFakeConn(), RatePhone)
+	presenter := h.Register(newFakeConn(), RatePresenter)
+	interval := func(cl *Client) time.Duration {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return h.interval(cl)
+	}
+	if got := interval(phone); got != 500*time.Millisecond {
+		t.Errorf("2 clients, budget 4/s: phone interval %v, want 500ms", got)
+	}
+	for range 6 {
+		h.Register(newFakeConn(), RatePhone)
+	}
+	if got := interval(phone); got != 2*time.Second {
+		t.Errorf("8 clients, budget 4/s: phone interval %v, want 2s", got)
+	}
+	if got := interval(presenter); got != 100*time.Millisecond {
+		t.Errorf("presenter interval %v, want 100ms whatever the number of phones", got)
+	}
 }
