@@ -259,6 +259,19 @@ type Store interface {
 	// blocking the writer) after changes were committed, by this process or, on
 	// PostgreSQL, by any process sharing the database. cancel releases it.
 	Subscribe() (ch <-chan struct{}, cancel func())
+	// LatestChangeSeq returns the Seq of the newest committed change, or 0
+	// when there is none: where a consumer that skips the history starts,
+	// and what its lag is measured against.
+	LatestChangeSeq(ctx context.Context) (int64, error)
+
+	// SearchCursor returns the change-feed position stored under name by
+	// SetSearchCursor, or 0 when none is stored. An empty name is EINVALID.
+	SearchCursor(ctx context.Context, name string) (int64, error)
+	// SetSearchCursor stores seq under name, replacing what was there (also
+	// with a smaller value: a rebuild moves the cursor back). It is indexer
+	// plumbing, not domain data, and records no Change (which would wake the
+	// indexer again). An empty name is EINVALID.
+	SetSearchCursor(ctx context.Context, name string, seq int64) error
 }
 
 // Change is one entry of the change feed (outbox). It carries ids, not data:

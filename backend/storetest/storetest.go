@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Merge", func(t *testing.T) { testMerge(t, open) })
 	t.Run("IdeaTitles", func(t *testing.T) { testIdeaTitles(t, open) })
 	t.Run("Voting", func(t *testing.T) { testVoting(t, open) })
+	t.Run("SearchCursor", func(t *testing.T) { testSearchCursor(t, open) })
 }
 
 // now is a fixed, microsecond-precise instant: both engines keep microseconds.
