@@ -11,6 +11,12 @@ type App struct {
 	Store      Store
 	Now        func() time.Time // injectable clock for tests
 	SessionTTL time.Duration
+	// Search finds ideas by text; nil until the wiring sets one, and then
+	// App.Search lists from the Store instead.
+	Search SearchIndex
+	// Indexer reports how far Search trails the Store (for /readyz); nil
+	// when no indexer runs.
+	Indexer SearchIndexer
 
 	live   *LiveFeed  // set by StartLive; nil when nothing listens
 	rounds roundCache // rounds of recent ballots (see roundCache)
