@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"ideenmarkt/backend"
 )
 
 // healthz answers as long as the process serves HTTP: for liveness probes.
@@ -13,7 +15,12 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 }
 
 // readyz answers 200 only when the store is reachable and its schema is the one
-// this binary expects: for load balancers and readiness probes.
+// this binary expects: for load balancers and readiness probes. It also shows
+// how far the search index trails the store ("search": state, lagChanges,
+// lagSeconds), but that never makes it 503: a lagging or unreachable search
+// engine degrades search (new ideas are found later), not the app, and
+// taking instances out of the load balancer would turn a search outage into
+// a full one.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
@@ -29,10 +36,23 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	} else {
 		checks["migrations"] = "ok"
 	}
+	body := fiber.Map{"checks": checks}
+	if ix := s.app.Indexer; ix != nil {
+		if st, err := ix.Lag(ctx); err != nil {
+			checks["search"] = "unknown"
+		} else {
+			checks["search"] = st.State
+			if st.State == backend.IndexerFollowing {
+				checks["search"] = "ok"
+			}
+			body["search"] = st
+		}
+	}
 	status := "ready"
 	if !ready {
 		status = "not ready"
 		c.Status(fiber.StatusServiceUnavailable)
 	}
-	return c.JSON(fiber.Map{"status": status, "checks": checks})
+	body["status"] = status
+	return c.JSON(body)
 }

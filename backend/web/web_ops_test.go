@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -179,6 +180,23 @@ func TestHealth(t *testing.T) {
 			t.Fatalf("readyz = %+v, want not ready because of migrations only", got)
 		}
 	})
+	t.Run("readyz shows the search index's lag and stays 200 while it lags", func(t *testing.T) {
+		e := MustNewEnv(t)
+		e.app.Indexer = lagging{backend.SearchIndexStatus{State: backend.IndexerRetrying, Cursor: 40, Latest: 52, LagChanges: 12, LagSeconds: 7.5, Error: "Meilisearch is down."}}
+		type withSearch struct {
+			Status string                    `json:"status"`
+			Checks map[string]string         `json:"checks"`
+			Search backend.SearchIndexStatus `json:"search"`
+		}
+		got := mustJSON[withSearch](t, e.client().Do(t, http.MethodGet, "/readyz", nil), http.StatusOK)
+		if got.Status != "ready" || got.Checks["search"] != backend.IndexerRetrying || got.Search.LagChanges != 12 || got.Search.LagSeconds != 7.5 || got.Search.Error == "" {
+			t.Fatalf("readyz = %+v, want ready with the search check retrying and its lag", got)
+		}
+		e.app.Indexer = lagging{backend.SearchIndexStatus{State: backend.IndexerFollowing, Cursor: 52, Latest: 52}}
+		if got := mustJSON[readiness](t, e.client().Do(t, http.MethodGet, "/readyz", nil), http.StatusOK); got.Checks["search"] != "ok" {
+			t.Fatalf("readyz = %+v, want the search check ok when caught up", got)
+		}
+	})
 	t.Run("readyz is 503 when the store is closed", func(t *testing.T) {
 		e := MustNewEnv(t)
 		e.store.Close()
@@ -188,6 +206,11 @@ func TestHealth(t *testing.T) {
 		}
 	})
 }
+
+// lagging is an indexer that reports a fixed status.
+type lagging struct{ st backend.SearchIndexStatus }
+
+func (l lagging) Lag(context.Context) (backend.SearchIndexStatus, error) { return l.st, nil }
 
 func TestMetrics(t *testing.T) {
 	e := MustNewEnv(t)

@@ -22,6 +22,8 @@ Usage:
                                     create an organiser account (password generated if omitted)
   ideenmarkt import -conference SLUG [-comments FILE] [-dry-run] IDEAS.csv
                                     import ideas (and comments) from CSV, all rows or none
+  ideenmarkt reindex [flags]        rebuild the search index from the database (stop the server
+                                    first when the index is the embedded one)
   ideenmarkt demo [flags]           create a demo conference with real proposals (once)
   ideenmarkt healthcheck [flags]    exit 0 if the local server answers /healthz (for containers)
   ideenmarkt version                print the version
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAdmin(ctx, args, stdout)
 	case "import":
 		return runImport(ctx, args, stdout)
+	case "reindex":
+		return runReindex(ctx, args, stdout)
 	case "demo":
 		return runDemo(ctx, args, stdout)
 	case "healthcheck":

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"ideenmarkt/backend"
+	"ideenmarkt/backend/indexer"
 	"ideenmarkt/backend/live"
 	"ideenmarkt/backend/postgres"
 	"ideenmarkt/backend/sqlite"
@@ -37,10 +38,17 @@ type Main struct {
 	Server *web.Server
 	Hub    *live.Hub
 
+	// Index is the search engine; Indexer keeps it in step with the store
+	// (see startSearch).
+	Index   backend.SearchIndex
+	Indexer *indexer.Indexer
+
 	firstLogin string // set when Run created the first organiser
 	listener   net.Listener
 	served     chan error
 	cancel     context.CancelFunc
+
+	indexerDone chan struct{} // closed when the indexer's Run returned
 }
 
 // NewMain returns a Main for cfg that writes its banner to out.
@@ -92,6 +100,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return p, nil
 	}})
 	registerLiveMetrics(reg, m.Hub)
+	if err := m.startSearch(ctx, reg); err != nil {
+		return err
+	}
 	feed := m.App.StartLive(m.Hub)
 	m.Server = web.New(m.App, web.Options{
 		Log: m.Log, BaseURL: m.Config.BaseURL, ProxyHeader: m.Config.ProxyHeader,
@@ -111,6 +122,11 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.cleanSessions(bg)
 	go m.Hub.Run(bg)
 	go feed.Run(bg)
+	m.indexerDone = make(chan struct{})
+	go func() {
+		defer close(m.indexerDone)
+		m.Indexer.Run(bg)
+	}()
 	return nil
 }
 
@@ -144,6 +160,12 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.listener = nil // a second Close has nothing left to wait for
+	}
+	if m.indexerDone != nil {
+		<-m.indexerDone // it reads the store and writes the index until it returns
+	}
+	if m.Index != nil {
+		errs = append(errs, m.Index.Close())
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
