@@ -156,6 +156,7 @@ func (s *Server) routes() {
 	api.Get("/rounds/:id/results.csv", s.roundResultsCSV)
 	api.Post("/rounds/:id/:action", s.roundAction)
 	api.Get("/ideas/:id/results", s.ideaResults)
+	api.Get("/search", s.search)
 	api.Get("/live", s.liveUpgrade, s.newLiveHandler())
 	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "No such API endpoint.") })
 
