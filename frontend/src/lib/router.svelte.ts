@@ -42,6 +42,19 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   window.scrollTo(0, 0);
 }
 
+/**
+ * Writes the current page's own state into the URL query (e.g. a search as it
+ * is typed) without a navigation: no focus move, no scrolling, no remount.
+ * `replace` rewrites the current history entry; otherwise the back button
+ * returns to the previous state. `router.query` follows.
+ */
+export function setQuery(search: string, options: { replace?: boolean } = {}): void {
+  const target = window.location.pathname + search;
+  if (options.replace) history.replaceState(history.state, '', target);
+  else history.pushState(null, '', target);
+  sync();
+}
+
 /** Called by the page heading when it mounts; true once per navigation. */
 export function takeFocusRequest(): boolean {
   const requested = focusRequested;

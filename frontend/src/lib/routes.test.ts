@@ -8,6 +8,8 @@ describe('matchRoute', () => {
     ['/login', { name: 'login' }],
     ['/login/', { name: 'login' }],
     ['/conferences/new', { name: 'new' }],
+    ['/search', { name: 'search' }],
+    ['/search/', { name: 'search' }],
     ['/c/tag-der-ideen', { name: 'conference', slug: 'tag-der-ideen' }],
     ['/c/tag-der-ideen/', { name: 'conference', slug: 'tag-der-ideen' }],
     ['/c/tag-der-ideen/edit', { name: 'edit', slug: 'tag-der-ideen' }],

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'list' }
   | { name: 'login' }
   | { name: 'new' }
+  | { name: 'search' }
   | { name: 'conference'; slug: string }
   | { name: 'edit'; slug: string }
   | { name: 'join'; slug: string }
@@ -73,6 +74,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '') return { name: 'list' };
   if (path === '/login') return { name: 'login' };
   if (path === '/conferences/new') return { name: 'new' };
+  if (path === '/search') return { name: 'search' };
   // "/c/…" is the app's own prefix; "/conferences/…" (as in the API, and in the
   // invite links the server writes) leads to the same pages.
   const m = /^\/(?:c|conferences)\/([^/]+)(\/[a-z/]+)?$/.exec(path);
