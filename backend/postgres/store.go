@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +58,16 @@ type Store struct {
 	closeOnce  sync.Once
 }
 
+// defaultMaxConns is the pool size unless the DSN sets pool_max_conns. pgx
+// defaults to max(4, CPUs), but ballots wait on the disk, not the CPU: with
+// fsync on, 4 connections let only 4 ballots commit together, and at the
+// height of a vote the rest queue for a connection. 4 per CPU, at least 16,
+// stays far below PostgreSQL's default max_connections of 100 for two or
+// three instances.
+func defaultMaxConns() int32 {
+	return int32(max(16, 4*runtime.NumCPU()))
+}
+
 // Open connects to the database at dsn (a postgres:// URL or key=value
 // string), checks or applies migrations and starts the change listener. A
 // schema newer than this binary is always refused.
@@ -65,6 +76,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		// The message may echo the DSN; pgx redacts the password.
 		return nil, fmt.Errorf("parse postgres dsn: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns()
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
