@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,7 +47,35 @@ func (s *Server) liveUpgrade(c *fiber.Ctx) error {
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin != s.expectedOrigin(c) {
 		return backend.Errorf(backend.EFORBIDDEN, "Cross-origin websocket refused.")
 	}
+	dropUnusedHeaders(c)
 	return c.Next()
+}
+
+// upgradeHeaders are the request headers the websocket handshake reads.
+// Lower case: fasthttp normalises header names.
+var upgradeHeaders = map[string]bool{
+	"host": true, "connection": true, "upgrade": true, "origin": true,
+	"sec-websocket-key": true, "sec-websocket-version": true,
+	"sec-websocket-extensions": true, "sec-websocket-protocol": true,
+}
+
+// dropUnusedHeaders removes cookies and every header the handshake does not
+// read. The websocket middleware copies all of them into maps that live as
+// long as the connection; the actor is already resolved, and at 10,000
+// phones a browser's user agent, languages and cookies would cost about
+// 1.5 KiB each for nothing.
+func dropUnusedHeaders(c *fiber.Ctx) {
+	h := &c.Request().Header
+	h.DelAllCookies()
+	var drop []string
+	h.VisitAll(func(k, _ []byte) {
+		if !upgradeHeaders[strings.ToLower(string(k))] {
+			drop = append(drop, string(k))
+		}
+	})
+	for _, k := range drop {
+		h.Del(k)
+	}
 }
 
 // newLiveHandler serves one websocket: it registers the connection with the
