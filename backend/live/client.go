@@ -20,10 +20,12 @@ type Client struct {
 	idx  int      // position in Hub.clients
 
 	// Hub clock readings (see Hub.now); 0 means unset.
-	lastFlush int64 // start of the last flush: the rate limit counts from here
-	lastWrite int64 // end of the last flush: heartbeats count from here
-	behind    int64 // since when data has waited that no flush has taken yet
-	since     int64 // start of the write in flight
+	lastFlush int64   // start of the last flush: the rate limit counts from here
+	nextAt    int64   // phones: the earliest next flush, on the client's own grid (see slot)
+	phase     float64 // phones: where in the interval the client's grid lies, 0 ≤ phase < 1
+	lastWrite int64   // end of the last flush: heartbeats count from here
+	behind    int64   // since when data has waited that no flush has taken yet
+	since     int64   // start of the write in flight
 
 	rate     Rate
 	listed   bool // in Hub.pending
@@ -54,6 +56,10 @@ func (h *Hub) Register(c Conn, rate Rate) *Client {
 		return cl
 	}
 	cl.lastWrite = h.now()
+	// The golden ratio spreads any number of phones evenly over the interval.
+	h.phases += 0.6180339887498949
+	h.phases -= float64(int(h.phases))
+	cl.phase = h.phases
 	cl.idx = len(h.clients)
 	h.clients = append(h.clients, cl)
 	h.mu.Unlock()
@@ -197,6 +203,9 @@ func (h *Hub) mark(cl *Client, now int64, urgent bool) {
 	if cl.queued || cl.listed {
 		return
 	}
+	if cl.rate == RatePhone && cl.nextAt < now {
+		cl.nextAt = h.slot(cl, now) // idle until now: wait for the client's own slot
+	}
 	cl.listed = true
 	if cl.behind == 0 {
 		cl.behind = now
@@ -252,6 +261,20 @@ func (h *Hub) detachFrom(cl *Client, vs *viewState, at int) {
 	}
 	vs.subs[last] = nil
 	vs.subs = vs.subs[:last]
+}
+
+// slot returns the first time ≥ t on cl's grid: the instants k·interval −
+// phase·interval. Phones are flushed only on their grid. Without it, the
+// first change after a quiet moment reaches every phone in the same tick,
+// and they then stay in step: 10,000 writes every interval in one burst,
+// during which ballots wait for the CPU. On the grid the writes spread
+// evenly over the interval, at the cost of at most one interval's delay
+// for a phone (which its rate allows anyway). Called with h.mu held.
+func (h *Hub) slot(cl *Client, t int64) int64 {
+	iv := int64(h.interval(cl))
+	ph := int64(cl.phase * float64(iv))
+	k := (t + ph + iv - 1) / iv
+	return k*iv - ph
 }
 
 // interval is the shortest time between two flushes at cl's rate. Phones

@@ -27,6 +27,7 @@ type Hub struct {
 	topics    map[string]*topic
 	dirty     []*viewState // views published since the last tick
 	clients   []*Client    // every registered client; Client.idx is its position
+	phases    float64      // the last phone phase handed out (see Register)
 	pending   []*Client    // clients with data that are not due yet (Client.listed)
 	queue     []*Client    // due clients waiting for a writer (Client.queued)
 	qhead     int

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -266,5 +267,58 @@ func TestPhoneBudget(t *testing.T) {
 	}
 	if got := interval(presenter); got != 100*time.Millisecond {
 		t.Errorf("presenter interval %v, want 100ms whatever the number of phones", got)
+	}
+}
+
+// After a quiet moment, a change reaches the phones spread over one
+// interval, not all in one tick (a burst of writes that would starve ballot
+// casting), and each phone within one interval; a presenter gets it at once.
+func TestPhonesSpreadOverInterval(t *testing.T) {
+	h := New(Options{Heartbeat: 24 * time.Hour, MaxBehind: 24 * time.Hour})
+	var wg sync.WaitGroup
+	h.startWriters(&wg)
+	defer func() { h.shutdown(); wg.Wait() }()
+	h.Publish("round:1", "public", []byte(`{"n":1}`))
+	const phones = 200
+	conns := make([]*fakeConn, phones)
+	for i := range conns {
+		conns[i] = newFakeConn()
+		h.Register(conns[i], RatePhone).Subscribe("round:1", "public")
+	}
+	presenter := newFakeConn()
+	h.Register(presenter, RatePresenter).Subscribe("round:1", "public")
+	now := h.elapsed()
+	h.tickAt(now) // the snapshots, which go out at once
+	h.waitIdle()
+	delivered := func() (n int) {
+		for _, c := range conns {
+			c.mu.Lock()
+			n += len(c.raw)
+			c.mu.Unlock()
+		}
+		return n - phones // minus the snapshots
+	}
+	if got := delivered(); got != 0 {
+		t.Fatalf("%d updates before any publish", got)
+	}
+
+	now += int64(10 * time.Second) // quiet
+	h.Publish("round:1", "public", []byte(`{"n":2}`))
+	most := 0
+	for tick := int64(0); tick <= int64(h.o.PhoneInterval/h.tick); tick++ {
+		before := delivered()
+		h.tickAt(now + tick*int64(h.tick))
+		h.waitIdle()
+		most = max(most, delivered()-before)
+		if tick == 0 && len(presenter.messages(t)) != 2 {
+			t.Fatalf("presenter has %d messages after the first tick, want snapshot and update", len(presenter.messages(t)))
+		}
+	}
+	if got := delivered(); got != phones {
+		t.Fatalf("%d of %d phones got the update within one interval", got, phones)
+	}
+	// 10 ticks per interval: an even spread gives 20 per tick.
+	if most > phones/5 {
+		t.Fatalf("%d of %d phones were written in one tick, want them spread over the interval", most, phones)
 	}
 }

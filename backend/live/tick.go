@@ -47,6 +47,9 @@ func (h *Hub) tickAt(now int64) {
 // due reports whether cl's rate allows a flush now. Half a tick of slack
 // keeps ticker jitter from making a presenter skip every other tick.
 func (h *Hub) due(cl *Client, now int64) bool {
+	if cl.rate == RatePhone {
+		return now >= cl.nextAt-int64(h.tick/2)
+	}
 	return cl.lastFlush == 0 || now-cl.lastFlush >= int64(h.interval(cl)-h.tick/2)
 }
 

@@ -95,6 +95,9 @@ func (h *Hub) gather(cl *Client, batch []out) []out {
 	if len(batch) > 0 {
 		now := h.now()
 		cl.inflight, cl.since, cl.lastFlush = true, now, now
+		if cl.rate == RatePhone {
+			cl.nextAt = h.slot(cl, now+int64(h.interval(cl))/2) // the next grid point after this one
+		}
 	}
 	return batch
 }
