@@ -5,12 +5,21 @@ import (
 	"time"
 )
 
-// IdeaStatus is where an idea stands; the follow-up lifecycle extends it.
+// IdeaStatus is where an idea stands in the follow-up lifecycle (see
+// followup.go and docs/follow-up.md).
 type IdeaStatus string
 
 const (
-	IdeaNew    IdeaStatus = "new"
-	IdeaMerged IdeaStatus = "merged"
+	IdeaNew         IdeaStatus = "new"
+	IdeaInReview    IdeaStatus = "in_review"
+	IdeaAccepted    IdeaStatus = "accepted"
+	IdeaInProgress  IdeaStatus = "in_progress"
+	IdeaImplemented IdeaStatus = "implemented"
+	IdeaRejected    IdeaStatus = "rejected"
+	IdeaMerged      IdeaStatus = "merged"
+	// IdeaCarriedOver is the status of an idea's stage in a conference it
+	// left (IdeaStage), never of an idea itself.
+	IdeaCarriedOver IdeaStatus = "carried_over"
 )
 
 // Idea is a proposal in a conference's idea market.
@@ -34,11 +43,16 @@ type Idea struct {
 	SupportCount   int        `json:"supportCount"` // ImportedSupports plus one per supporting participant
 	// ImportedSupports were counted by an earlier platform an import came
 	// from; they are tied to no participant.
-	ImportedSupports int       `json:"importedSupports"`
-	CommentCount     int       `json:"commentCount"`
-	Version          int       `json:"version"`
-	CreatedAt        time.Time `json:"createdAt"`
-	UpdatedAt        time.Time `json:"updatedAt"`
+	ImportedSupports int `json:"importedSupports"`
+	CommentCount     int `json:"commentCount"`
+	// Follow-up, recorded by organisers (see followup.go).
+	StatusReason    string    `json:"statusReason,omitempty"` // why it was rejected
+	OfficialAnswer  string    `json:"officialAnswer"`         // Markdown subset
+	ResponsibleUnit string    `json:"responsibleUnit"`
+	Progress        int       `json:"progress"` // percent, 0–100
+	Version         int       `json:"version"`
+	CreatedAt       time.Time `json:"createdAt"`
+	UpdatedAt       time.Time `json:"updatedAt"`
 }
 
 // IdeaVersion is an idea's text before an edit; moderators can read them.

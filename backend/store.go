@@ -11,6 +11,8 @@ import (
 // Error contract, for every method:
 //   - a missing row is an *Error with code ENOTFOUND, never (nil, nil);
 //   - a unique-key violation or a stale Version is ECONFLICT;
+//   - a value outside its column's range (a CHECK, e.g. progress 0–100) is
+//     EINVALID; the App validates first, so users never see it;
 //   - any other driver error is wrapped as EINTERNAL and never leaks driver types.
 //
 // Every mutating method of a domain entity writes its rows and one Change row in
@@ -86,8 +88,10 @@ type Store interface {
 	// only with IncludeHidden; merged ideas are never listed.
 	FindIdeas(ctx context.Context, f IdeaFilter) ([]*Idea, int, error)
 	// UpdateIdea writes Title, Body, Topic, Department, Anonymous, Status,
-	// Hidden, HiddenReason, MergedIntoID, CommentsLocked, Tags and Reviewed if the stored Version equals
-	// i.Version, then increments i.Version (stale: ECONFLICT). With
+	// Hidden, HiddenReason, MergedIntoID, CommentsLocked, Tags, Reviewed and
+	// the follow-up fields (StatusReason, OfficialAnswer, ResponsibleUnit,
+	// Progress) if the stored Version equals i.Version, then increments
+	// i.Version (stale: ECONFLICT). With
 	// keepVersion, the stored title, body, topic and department are first
 	// copied into an IdeaVersion, in the same transaction.
 	UpdateIdea(ctx context.Context, i *Idea, keepVersion bool) error
@@ -123,6 +127,42 @@ type Store interface {
 	// incremented, UndoneAt is set, and audit is written. A merge already
 	// undone, or whose target has since been merged itself, is ECONFLICT.
 	UndoMerge(ctx context.Context, mergeID int64, audit *AuditEntry) error
+
+	// RecordFollowUp writes an organiser's follow-up in one transaction:
+	// i's Status, StatusReason, OfficialAnswer, ResponsibleUnit, Progress
+	// and UpdatedAt if the stored Version equals i.Version (stale:
+	// ECONFLICT; unknown id: ENOTFOUND), then increments i.Version; the
+	// timeline entry e (its ID set; its ConferenceID becomes the idea's
+	// stored conference); audit (its ID set; conference and entity filled
+	// in when empty); and a change for the idea. Any failure writes nothing.
+	RecordFollowUp(ctx context.Context, i *Idea, e *FollowUpEntry, audit *AuditEntry) error
+	// ListFollowUps returns an idea's timeline entries, oldest first (by id);
+	// an unknown idea has none.
+	ListFollowUps(ctx context.Context, ideaID int64) ([]FollowUpEntry, error)
+	// CarryOver moves every idea of c into c.TargetConferenceID in one
+	// transaction, all or nothing. Per idea: it must be of
+	// c.SourceConferenceID, at the given version and not merged (else
+	// ECONFLICT; an unknown idea is ENOTFOUND), and must not have a stage in
+	// the target already (ECONFLICT: it would pass through a conference
+	// twice). It writes the idea's stage in the source (status, support and
+	// comment counts at this moment, the target, c.Entry.CreatedAt), moves
+	// the idea (conference_id, version + 1, updated_at), writes a timeline
+	// entry and an audit entry (see CarryOver), and records two idea
+	// changes: one in the source conference (the idea left its listing) and
+	// one in the target. An unknown target conference is ENOTFOUND.
+	CarryOver(ctx context.Context, c CarryOver) error
+	// ListIdeaStages returns the stages of an idea (the conferences it
+	// left), oldest first.
+	ListIdeaStages(ctx context.Context, ideaID int64) ([]IdeaStage, error)
+	// ListConferenceStages returns the stages recorded in a conference: the
+	// ideas carried out of it, by carry time, then idea id.
+	ListConferenceStages(ctx context.Context, conferenceID int64) ([]IdeaStage, error)
+	// ListIdeasOfKey returns the ideas that any participant with this key
+	// hash wrote or supports (a browser's participant key is the same for
+	// all its memberships), in every conference, merged and hidden ones
+	// included (the App decides what to show), newest UpdatedAt first, then
+	// by id descending. An empty key hash has no ideas.
+	ListIdeasOfKey(ctx context.Context, keyHash string) ([]KeyIdea, error)
 
 	// ImportIdeas writes conf (like UpdateConference, version-checked: the
 	// import may add topics and departments) and all items in one

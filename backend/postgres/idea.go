@@ -11,14 +11,15 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status, hidden,
-	hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count, version, created_at, updated_at`
+	hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count,
+	status_reason, official_answer, responsible_unit, progress, version, created_at, updated_at`
 
 // scanIdea reads ideaColumns plus any extra destinations; the times are UTC.
 func scanIdea(row pgx.Row, extra ...any) (*backend.Idea, error) {
 	var i backend.Idea
 	dest := append([]any{&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &i.AuthorID, &i.AuthorName,
 		&i.Anonymous, &i.Status, &i.Hidden, &i.HiddenReason, &i.MergedIntoID, &i.CommentsLocked, &i.Tags, &i.Reviewed, &i.SupportCount, &i.ImportedSupports, &i.CommentCount,
-		&i.Version, &i.CreatedAt, &i.UpdatedAt}, extra...)
+		&i.StatusReason, &i.OfficialAnswer, &i.ResponsibleUnit, &i.Progress, &i.Version, &i.CreatedAt, &i.UpdatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -35,11 +36,11 @@ func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 	err := s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
 		err := tx.QueryRow(ctx, `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous,
 			status, hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports,
-			comment_count, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, 0, 1, $17, $18) RETURNING id`,
+			comment_count, status_reason, official_answer, responsible_unit, progress, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, 0, $17, $18, $19, $20, 1, $21, $22) RETURNING id`,
 			i.ConferenceID, i.Title, i.Body, i.Topic, i.Department, i.AuthorID, i.AuthorName, i.Anonymous,
 			i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked, list(i.Tags), i.Reviewed,
-			i.ImportedSupports, i.CreatedAt, i.UpdatedAt).Scan(&id)
+			i.ImportedSupports, i.StatusReason, i.OfficialAnswer, i.ResponsibleUnit, i.Progress, i.CreatedAt, i.UpdatedAt).Scan(&id)
 		if err != nil {
 			return backend.Change{}, wrap(err, "insert idea")
 		}
@@ -164,10 +165,12 @@ func updateIdea(ctx context.Context, tx pgx.Tx, i *backend.Idea, keepVersion boo
 	var conferenceID int64
 	err := tx.QueryRow(ctx, `UPDATE ideas SET title = $1, body = $2, topic = $3, department = $4, anonymous = $5, status = $6,
 		hidden = $7, hidden_reason = $8, merged_into_id = $9, comments_locked = $10, tags = $11, reviewed = $12,
-		version = version + 1, updated_at = $13
-		WHERE id = $14 AND version = $15 RETURNING version, conference_id`,
+		status_reason = $13, official_answer = $14, responsible_unit = $15, progress = $16,
+		version = version + 1, updated_at = $17
+		WHERE id = $18 AND version = $19 RETURNING version, conference_id`,
 		i.Title, i.Body, i.Topic, i.Department, i.Anonymous, i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID,
-		i.CommentsLocked, list(i.Tags), i.Reviewed, i.UpdatedAt, i.ID, i.Version).Scan(&version, &conferenceID)
+		i.CommentsLocked, list(i.Tags), i.Reviewed, i.StatusReason, i.OfficialAnswer, i.ResponsibleUnit, i.Progress,
+		i.UpdatedAt, i.ID, i.Version).Scan(&version, &conferenceID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = $1)`, i.ID).Scan(&exists); err != nil {

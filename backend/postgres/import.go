@@ -16,7 +16,7 @@ const importChunk = 100
 var (
 	importIdeaColumns = []string{"id", "conference_id", "title", "body", "topic", "department", "author_id", "author_name", "anonymous",
 		"status", "hidden", "hidden_reason", "merged_into_id", "comments_locked", "tags", "reviewed", "support_count", "imported_supports",
-		"comment_count", "version", "created_at", "updated_at"}
+		"comment_count", "status_reason", "official_answer", "responsible_unit", "progress", "version", "created_at", "updated_at"}
 	importCommentColumns = []string{"id", "idea_id", "parent_id", "author_id", "author_name", "body", "hidden", "hidden_reason", "deleted",
 		"reviewed", "created_at", "updated_at"}
 )
@@ -63,7 +63,7 @@ func (s *Store) ImportIdeas(ctx context.Context, conf *backend.Conference, items
 				i, id := item.Idea, ideaIDs[start+k]
 				ideaRows[k] = []any{id, conf.ID, i.Title, i.Body, i.Topic, i.Department, i.AuthorID, i.AuthorName, i.Anonymous,
 					i.Status, i.Hidden, i.HiddenReason, i.MergedIntoID, i.CommentsLocked, list(i.Tags), i.Reviewed, i.ImportedSupports,
-					i.ImportedSupports, 0, 1, i.CreatedAt, i.UpdatedAt}
+					i.ImportedSupports, 0, i.StatusReason, i.OfficialAnswer, i.ResponsibleUnit, i.Progress, 1, i.CreatedAt, i.UpdatedAt}
 				if len(item.Comments) > 0 {
 					withComments = append(withComments, id)
 				}

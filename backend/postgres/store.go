@@ -233,6 +233,8 @@ func wrap(err error, what string) error {
 		return &backend.Error{Code: backend.ECONFLICT, Message: conflictMessage(pgErr.ConstraintName), Err: cause}
 	case isPg && pgErr.Code == "23503": // foreign_key_violation: the row referred to is gone
 		return &backend.Error{Code: backend.ENOTFOUND, Message: "A referenced entry does not exist.", Err: cause}
+	case isPg && pgErr.Code == "23514": // check_violation: a value out of range; the App validates before
+		return &backend.Error{Code: backend.EINVALID, Message: "A value is out of range.", Err: cause}
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return &backend.Error{Code: backend.EUNAVAILABLE, Message: "The request took too long.", Err: cause}
 	case unreachable(err, pgErr):

@@ -9,15 +9,16 @@ import (
 )
 
 const ideaColumns = `id, conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count, version, created_at, updated_at`
+	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count,
+	status_reason, official_answer, responsible_unit, progress, version, created_at, updated_at`
 
 func scanIdea(r rowScanner) (*backend.Idea, error) {
 	var i backend.Idea
 	var author, merged sql.NullInt64
 	var created, updated, tags string
 	if err := r.Scan(&i.ID, &i.ConferenceID, &i.Title, &i.Body, &i.Topic, &i.Department, &author, &i.AuthorName, &i.Anonymous, &i.Status,
-		&i.Hidden, &i.HiddenReason, &merged, &i.CommentsLocked, &tags, &i.Reviewed, &i.SupportCount, &i.ImportedSupports, &i.CommentCount, &i.Version,
-		&created, &updated); err != nil {
+		&i.Hidden, &i.HiddenReason, &merged, &i.CommentsLocked, &tags, &i.Reviewed, &i.SupportCount, &i.ImportedSupports, &i.CommentCount,
+		&i.StatusReason, &i.OfficialAnswer, &i.ResponsibleUnit, &i.Progress, &i.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	i.AuthorID, i.MergedIntoID = int64Ptr(author), int64Ptr(merged)
@@ -57,14 +58,15 @@ func (s *Store) CreateIdea(ctx context.Context, i *backend.Idea) error {
 // insertIdeaSQL inserts a new idea (Version 1, no comments, support_count =
 // imported_supports) and returns its id; insertIdeaArgs are its arguments.
 const insertIdeaSQL = `INSERT INTO ideas (conference_id, title, body, topic, department, author_id, author_name, anonymous, status,
-	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count, version,
-	created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?) RETURNING id`
+	hidden, hidden_reason, merged_into_id, comments_locked, tags, reviewed, support_count, imported_supports, comment_count,
+	status_reason, official_answer, responsible_unit, progress, version, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 1, ?, ?) RETURNING id`
 
 func insertIdeaArgs(i *backend.Idea, conferenceID int64) []any {
 	return []any{conferenceID, i.Title, i.Body, i.Topic, i.Department, nullInt64(i.AuthorID), i.AuthorName, boolInt(i.Anonymous), i.Status,
 		boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtList(i.Tags), boolInt(i.Reviewed),
-		i.ImportedSupports, i.ImportedSupports, fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)}
+		i.ImportedSupports, i.ImportedSupports, i.StatusReason, i.OfficialAnswer, i.ResponsibleUnit, i.Progress,
+		fmtTime(i.CreatedAt), fmtTime(i.UpdatedAt)}
 }
 
 // FindIdeaByID returns the idea or ENOTFOUND.
@@ -163,11 +165,12 @@ func updateIdea(ctx context.Context, tx *sql.Tx, i *backend.Idea, keepVersion bo
 	var version int
 	var conferenceID int64
 	err := tx.QueryRowContext(ctx, `UPDATE ideas SET title = ?, body = ?, topic = ?, department = ?, anonymous = ?, status = ?,
-		hidden = ?, hidden_reason = ?, merged_into_id = ?, comments_locked = ?, tags = ?, reviewed = ?, version = version + 1, updated_at = ?
+		hidden = ?, hidden_reason = ?, merged_into_id = ?, comments_locked = ?, tags = ?, reviewed = ?,
+		status_reason = ?, official_answer = ?, responsible_unit = ?, progress = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ? RETURNING version, conference_id`,
 		i.Title, i.Body, i.Topic, i.Department, boolInt(i.Anonymous), i.Status,
 		boolInt(i.Hidden), i.HiddenReason, nullInt64(i.MergedIntoID), boolInt(i.CommentsLocked), fmtList(i.Tags), boolInt(i.Reviewed),
-		fmtTime(i.UpdatedAt), i.ID, i.Version).Scan(&version, &conferenceID)
+		i.StatusReason, i.OfficialAnswer, i.ResponsibleUnit, i.Progress, fmtTime(i.UpdatedAt), i.ID, i.Version).Scan(&version, &conferenceID)
 	if err == sql.ErrNoRows {
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ideas WHERE id = ?)`, i.ID).Scan(&exists); err != nil {

@@ -200,6 +200,8 @@ func wrap(err error, what string) error {
 			return &backend.Error{Code: backend.ECONFLICT, Message: conflictMessage(se.Error()), Err: fmt.Errorf("%s: %w", what, err)}
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return &backend.Error{Code: backend.ENOTFOUND, Message: "A referenced entry does not exist.", Err: fmt.Errorf("%s: %w", what, err)}
+		case sqlite3.SQLITE_CONSTRAINT_CHECK: // a value out of its column's range; the App validates before
+			return &backend.Error{Code: backend.EINVALID, Message: "A value is out of range.", Err: fmt.Errorf("%s: %w", what, err)}
 		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
