@@ -18,11 +18,12 @@ import (
 // ENOTFOUND.
 //
 // A merged idea gets Status "merged"; SearchUpdates removes such ideas from
-// the index (see there). OfficialAnswer and ResponsibleUnit stay empty and
-// Lineage is just [ConferenceID] until the follow-up feature (official
-// answers, carry-over into later conferences) stores them; it will fill them
-// here, and raising SearchSchemaVersion is not needed for that, since the
-// fields already exist in every engine's mapping.
+// the index (see there). The follow-up fields come along: the status, the
+// official answer and the responsible unit, so that staff find ideas by the
+// administration's answer too, and Lineage, the conferences the idea passed
+// through by carry-over (oldest first, the current one last), so that
+// search can say "aus 2025 übernommen". Follow-ups and carry-overs record a
+// change for the idea, which is how they reach the index.
 func (a *App) SearchDocument(ctx context.Context, ideaID int64) (*SearchDocument, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
@@ -80,10 +81,19 @@ func (b *searchDocBuilder) build(ctx context.Context, ideaID int64) (*SearchDocu
 	d := &SearchDocument{
 		ID: i.ID, ConferenceID: c.ID, ConferenceSlug: c.Slug, ConferenceTitle: c.Title, Year: c.StartsAt.Year(),
 		Title: i.Title, Body: i.Body, Topic: i.Topic, Department: i.Department, Status: string(i.Status),
-		Supports: i.SupportCount, Lineage: []int64{c.ID}, Hidden: i.Hidden,
+		OfficialAnswer: i.OfficialAnswer, ResponsibleUnit: i.ResponsibleUnit,
+		Supports: i.SupportCount, Hidden: i.Hidden,
 		Sessions: []string{}, Comments: []string{},
 		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt,
 	}
+	stages, err := b.store.ListIdeaStages(ctx, i.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range stages {
+		d.Lineage = append(d.Lineage, st.ConferenceID)
+	}
+	d.Lineage = append(d.Lineage, c.ID)
 	comments, err := b.store.FindComments(ctx, i.ID)
 	if err != nil {
 		return nil, err

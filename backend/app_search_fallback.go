@@ -17,9 +17,9 @@ const searchFallbackMaxIdeas = 5000
 
 // searchStore answers a search from the Store, for when there is no index
 // or it is down: all of the actor's ideas are read and matched in memory.
-// A text matches when every word occurs in the title or body (case
-// ignored); ranking is by date (relevance and votes, which only the index
-// knows, sort as newest). The session facet needs the rounds an idea was
+// A text matches when every word occurs in the title, body or follow-up
+// answer (case ignored); ranking is by date (relevance and votes, which only
+// the index knows, sort as newest). The session facet needs the rounds an idea was
 // in, which only the index document carries: it is neither counted nor
 // applied.
 func (a *App) searchStore(ctx context.Context, scope *searchScope, q SearchQuery) (*SearchPage, error) {
@@ -113,14 +113,14 @@ func filterAccepts(filters map[string][]string, facet, value string) bool {
 	return len(vs) == 0 || slices.Contains(vs, value)
 }
 
-// matchesText reports whether every word of text occurs in the idea's title
-// or body, ignoring case.
+// matchesText reports whether every word of text occurs in the idea's title,
+// body, official answer or responsible unit, ignoring case.
 func matchesText(i *Idea, text string) bool {
 	words := strings.Fields(strings.ToLower(text))
 	if len(words) == 0 {
 		return true
 	}
-	hay := strings.ToLower(i.Title + "\n" + i.Body)
+	hay := strings.ToLower(i.Title + "\n" + i.Body + "\n" + i.OfficialAnswer + "\n" + i.ResponsibleUnit)
 	for _, w := range words {
 		if !strings.Contains(hay, w) {
 			return false
