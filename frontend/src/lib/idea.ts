@@ -37,8 +37,16 @@ export interface Idea {
   /** Empty for anonymous ideas. */
   authorName: string;
   anonymous: boolean;
-  /** "new", "merged", … (the follow-up lifecycle adds more). */
+  /** The follow-up status: "new", "in_review", …, "merged" (see followup.ts). */
   status: string;
+  /** Why it was rejected (follow-up). */
+  statusReason?: string;
+  /** The organisers' official answer, a Markdown subset (follow-up). */
+  officialAnswer?: string;
+  /** Who takes care of it (follow-up). */
+  responsibleUnit?: string;
+  /** Percent done, 0–100 (follow-up). */
+  progress?: number;
   hidden: boolean;
   hiddenReason?: string;
   mergedIntoId?: number;

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'login' }
   | { name: 'new' }
   | { name: 'search' }
+  | { name: 'myIdeas' }
   | { name: 'conference'; slug: string }
   | { name: 'edit'; slug: string }
   | { name: 'join'; slug: string }
@@ -20,6 +21,7 @@ export type Route =
   | { name: 'import'; slug: string }
   | { name: 'agenda'; slug: string }
   | { name: 'newSession'; slug: string }
+  | { name: 'outcomes'; slug: string }
   | { name: 'idea'; id: number }
   | { name: 'editIdea'; id: number }
   | { name: 'session'; id: number }
@@ -51,6 +53,7 @@ const conferencePages: Record<string, SlugRouteName> = {
   '/import': 'import',
   '/sessions': 'agenda',
   '/sessions/new': 'newSession',
+  '/outcomes': 'outcomes',
 };
 
 type IdRouteName = Extract<Route, { id: number }>['name'];
@@ -75,6 +78,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/conferences/new') return { name: 'new' };
   if (path === '/search') return { name: 'search' };
+  if (path === '/my-ideas') return { name: 'myIdeas' };
   // "/c/…" is the app's own prefix; "/conferences/…" (as in the API, and in the
   // invite links the server writes) leads to the same pages.
   const m = /^\/(?:c|conferences)\/([^/]+)(\/[a-z/]+)?$/.exec(path);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appendSearchPage,
+  carriedFrom,
   emptyFilters,
   facetOptions,
   hasFilters,
@@ -111,5 +112,26 @@ describe('highlightSegments', () => {
       { text: 'b', mark: true },
     ]);
     expect(highlightSegments('')).toEqual([]);
+  });
+});
+
+describe('carriedFrom', () => {
+  const conferences = [
+    { id: 1, title: 'MAK 2025' },
+    { id: 2, title: 'MAK 2026' },
+  ];
+  const fallback = (id: number) => `Konferenz ${id}`;
+
+  it('is empty for ideas that never moved', () => {
+    expect(carriedFrom({ conferenceId: 2 }, conferences, fallback)).toEqual([]);
+    expect(carriedFrom({ conferenceId: 2, lineage: [2] }, conferences, fallback)).toEqual([]);
+  });
+
+  it('names the earlier conferences, oldest first, without the current one', () => {
+    expect(carriedFrom({ conferenceId: 3, lineage: [1, 2, 3] }, conferences, fallback)).toEqual(['MAK 2025', 'MAK 2026']);
+    expect(carriedFrom({ conferenceId: 3, lineage: [7, 3] }, conferences, fallback)).toEqual(['Konferenz 7']);
+    expect(
+      carriedFrom({ conferenceId: 3, lineage: [{ id: 7, title: 'Tag der Ideen 2024' }, { id: 3 }] }, conferences, fallback),
+    ).toEqual(['Tag der Ideen 2024']);
   });
 });

@@ -41,8 +41,13 @@ export interface SearchConference {
   year: number;
 }
 
+/** A conference an idea passed through, as a search hit may name it: an id, or an id with its title. */
+export type LineageEntry = number | { id: number; slug?: string; title?: string; year?: number };
+
 export interface SearchItem extends Idea {
   conferenceTitle: string;
+  /** The conferences the idea passed through (carry-over), oldest first; the last is its current one. */
+  lineage?: LineageEntry[];
   /** Field → fragments: escaped text with <mark> around matches (see highlightSegments). */
   highlights?: Record<string, string[]>;
 }
@@ -199,4 +204,30 @@ export function highlightText(html: string): string {
   return highlightSegments(html)
     .map((s) => s.text)
     .join('');
+}
+
+/**
+ * The earlier conferences a hit was carried over from, as titles for
+ * "aus 2025 übernommen", oldest first: the lineage without the idea's
+ * current conference. Titles come from the entry itself, else from the
+ * page's conference labels; an unknown one is named by `fallback(id)`.
+ * Empty when the idea never moved (a lineage of one, or none).
+ */
+export function carriedFrom(
+  item: Pick<SearchItem, 'conferenceId' | 'lineage'>,
+  conferences: readonly Pick<SearchConference, 'id' | 'title'>[],
+  fallback: (id: number) => string,
+): string[] {
+  const lineage = item.lineage ?? [];
+  if (lineage.length < 2) return [];
+  const seen = new Set<number>([item.conferenceId]);
+  const out: string[] = [];
+  for (const entry of lineage) {
+    const id = typeof entry === 'number' ? entry : entry.id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const title = (typeof entry === 'object' && entry.title) || conferences.find((c) => c.id === id)?.title;
+    out.push(title || fallback(id));
+  }
+  return out;
 }
