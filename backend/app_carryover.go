@@ -107,10 +107,18 @@ func (a *App) carryOverTarget(ctx context.Context, v *Validation, source *Confer
 		v.Add("target", "required", "Bitte die Konferenz wählen, in die die Ideen übernommen werden.", "Please choose the conference the ideas go into.")
 		return nil, nil
 	}
+	unknown := func() { v.Add("target", "unknown", "Diese Konferenz gibt es nicht.", "There is no such conference.") }
+	// Only a well-formed slug can name a conference. Checking that first
+	// keeps anything else away from the Store: PostgreSQL refuses to even
+	// compare a text with a NUL byte (EINTERNAL, a 500 for bad input).
+	if !slugPattern.MatchString(slug) {
+		unknown()
+		return nil, nil
+	}
 	t, err := a.Store.FindConferenceBySlug(ctx, slug)
 	switch {
-	case ErrorCode(err) == ENOTFOUND || (err == nil && !slugPattern.MatchString(slug)):
-		v.Add("target", "unknown", "Diese Konferenz gibt es nicht.", "There is no such conference.")
+	case ErrorCode(err) == ENOTFOUND:
+		unknown()
 		return nil, nil
 	case err != nil:
 		return nil, err
