@@ -97,17 +97,25 @@ func (s *Server) exportIdeasCSV(c *fiber.Ctx) error {
 
 // exportCSV writes the table as German spreadsheet programs open it: UTF-8
 // with a byte order mark, ";" between cells, CRLF line ends, dates as
-// "02.03.2026 09:30".
+// "02.03.2026 09:30". Line breaks inside a cell stay LF, as in the XLSX
+// (encoding/csv's UseCRLF would turn them into CRLF too, so each record's
+// end is written here instead).
 func (s *Server) exportCSV(t *backend.ExportTable) []byte {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
-	w.Comma, w.UseCRLF = ';', true
+	w.Comma = ';'
+	write := func(row []string) {
+		w.Write(row)
+		w.Flush() // writes to a bytes.Buffer cannot fail; the record now ends in b with "\n"
+		b.Truncate(b.Len() - 1)
+		b.WriteString("\r\n")
+	}
 	row := make([]string, len(exportColumns))
 	for n, col := range exportColumns {
 		row[n] = col.header
 	}
-	w.Write(row)
+	write(row)
 	for i := range t.Rows {
 		for n, v := range s.exportCells(&t.Rows[i]) {
 			switch v := v.(type) {
@@ -122,9 +130,8 @@ func (s *Server) exportCSV(t *backend.ExportTable) []byte {
 				row[n] = exportString(v)
 			}
 		}
-		w.Write(row)
+		write(row)
 	}
-	w.Flush() // writes to a bytes.Buffer cannot fail
 	return b.Bytes()
 }
 

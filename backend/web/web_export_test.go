@@ -257,6 +257,18 @@ func TestExportOverHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("CSV: records end in CRLF, line breaks inside cells are LF", func(t *testing.T) {
+		raw := mustExport(t, orga, "export", "csv", "text/csv")
+		if n := bytes.Count(raw, []byte("\r\n")); n != len(records) {
+			t.Errorf("csv has %d CRLFs, want one per record (%d): a line break inside a cell became CRLF", n, len(records))
+		}
+		if !bytes.Contains(raw, []byte("</script>\nZweite Zeile")) || !bytes.Contains(raw, []byte("'-Antwort; mit \"\"Zitat\"\"\nZweite Zeile")) {
+			t.Errorf("multi-line cells are not written with LF:\n%q", raw)
+		}
+		if !bytes.HasSuffix(raw, []byte("\r\n")) || bytes.HasSuffix(raw, []byte("\r\n\r\n")) {
+			t.Errorf("csv ends in %q, want one CRLF", raw[max(0, len(raw)-10):])
+		}
+	})
 	t.Run("formulas are defused", func(t *testing.T) {
 		for id, want := range map[int64][2]string{
 			hyperlink: {`'=HYPERLINK("http://evil.example","Klick")`, "'+1 aus dem Amt"},
