@@ -107,16 +107,32 @@ func (a *App) Outcomes(ctx context.Context, actor Actor, slug string) (Outcomes,
 	if err != nil {
 		return Outcomes{}, err
 	}
+	// The carried ideas are read like the export reads them (a page of the
+	// target at a time where many went there, not one query per idea): the
+	// page is public, and a conference may have carried hundreds.
+	carried, err := a.stageIdeas(ctx, stages)
+	if err != nil {
+		return Outcomes{}, err
+	}
+	var shown []*Idea
+	for _, st := range stages {
+		if i := carried[st.IdeaID]; i != nil && !i.Hidden {
+			shown = append(shown, i)
+		}
+	}
+	// Supports stay with the idea, so the supporter's membership here still
+	// supports it.
+	supported, err := a.supported(ctx, m, shown)
+	if err != nil {
+		return Outcomes{}, err
+	}
 	names := newConferenceNames(a, actor)
 	for _, st := range stages {
-		i, err := a.Store.FindIdeaByID(ctx, st.IdeaID)
-		if err != nil {
-			return Outcomes{}, err
-		}
-		if i.Hidden {
+		i := carried[st.IdeaID]
+		if i == nil || i.Hidden {
 			continue
 		}
-		ci := CarriedIdea{IdeaView: viewIdea(m, c, i, false), Stage: st}
+		ci := CarriedIdea{IdeaView: viewIdea(m, c, i, supported[i.ID]), Stage: st}
 		if ci.TargetConferenceSlug, ci.TargetConferenceTitle, err = names.name(ctx, st.TargetConferenceID); err != nil {
 			return Outcomes{}, err
 		}
