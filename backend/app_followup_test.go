@@ -1,6 +1,7 @@
 package backend_test
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -238,6 +239,20 @@ func TestCarryOverAndOutcomes(t *testing.T) {
 		other, err := m.app.MyIdeas(t.Context(), m.other)
 		if err != nil || len(other) != 1 || !other[0].Supported || other[0].Mine {
 			t.Fatalf("supporter's ideas = %+v, %v; want the supported idea only", other, err)
+		}
+		// Search shows the lineage of the carried idea only, oldest first.
+		page, err := m.app.SearchIdeas(t.Context(), m.orga, backend.SearchInput{Text: "Idee", Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lineages := map[string][]string{}
+		for _, it := range page.Items {
+			for _, l := range it.Lineage {
+				lineages[it.Title] = append(lineages[it.Title], l.Slug)
+			}
+		}
+		if want := map[string][]string{"Offene Idee": {"markt", "markt-2027"}}; !maps.EqualFunc(lineages, want, slices.Equal) {
+			t.Fatalf("search lineages %v, want %v", lineages, want)
 		}
 	})
 	t.Run("outcomes", func(t *testing.T) {

@@ -47,6 +47,17 @@ type SearchItem struct {
 	IdeaView
 	ConferenceTitle string              `json:"conferenceTitle"`
 	Highlights      map[string][]string `json:"highlights,omitempty"`
+	// Lineage lists the conferences a carried-over idea passed through,
+	// oldest first, ending with its current one; absent for other ideas.
+	// Slug and title are empty for a conference the reader may not see.
+	Lineage []LineageConference `json:"lineage,omitempty"`
+}
+
+// LineageConference is one conference of an idea's lineage.
+type LineageConference struct {
+	ID    int64  `json:"id"`
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
 }
 
 // SearchConference labels a conference facet value (an id) for the UI.
@@ -306,12 +317,45 @@ func (a *App) searchItems(ctx context.Context, scope *searchScope, ideas []*Idea
 			supported[k] = v
 		}
 	}
+	lineage, err := a.searchLineage(ctx, scope, ideas)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]SearchItem, len(ideas))
 	for n, i := range ideas {
 		c := scope.byID[i.ConferenceID]
-		items[n] = SearchItem{IdeaView: viewIdea(members[c.ID], c, i, supported[i.ID]), ConferenceTitle: c.Title, Highlights: marks[i.ID]}
+		items[n] = SearchItem{IdeaView: viewIdea(members[c.ID], c, i, supported[i.ID]), ConferenceTitle: c.Title,
+			Highlights: marks[i.ID], Lineage: lineage[i.ID]}
 	}
 	return items, nil
+}
+
+// searchLineage returns the lineage of the carried-over ideas among ideas,
+// with one store query for the page.
+func (a *App) searchLineage(ctx context.Context, scope *searchScope, ideas []*Idea) (map[int64][]LineageConference, error) {
+	ids := make([]int64, len(ideas))
+	current := map[int64]int64{}
+	for n, i := range ideas {
+		ids[n], current[i.ID] = i.ID, i.ConferenceID
+	}
+	stages, err := a.Store.ListStagesOfIdeas(ctx, ids)
+	if err != nil || len(stages) == 0 {
+		return nil, err
+	}
+	named := func(id int64) LineageConference {
+		if c := scope.byID[id]; c != nil {
+			return LineageConference{ID: id, Slug: c.Slug, Title: c.Title}
+		}
+		return LineageConference{ID: id}
+	}
+	out := map[int64][]LineageConference{}
+	for _, st := range stages {
+		out[st.IdeaID] = append(out[st.IdeaID], named(st.ConferenceID))
+	}
+	for id, l := range out {
+		out[id] = append(l, named(current[id]))
+	}
+	return out, nil
 }
 
 // page assembles a result page: every facet present, and a label for every

@@ -154,6 +154,9 @@ type Store interface {
 	// ListIdeaStages returns the stages of an idea (the conferences it
 	// left), oldest first.
 	ListIdeaStages(ctx context.Context, ideaID int64) ([]IdeaStage, error)
+	// ListStagesOfIdeas is ListIdeaStages for several ideas at once (a page
+	// of search hits), by idea id, then oldest first.
+	ListStagesOfIdeas(ctx context.Context, ideaIDs []int64) ([]IdeaStage, error)
 	// ListConferenceStages returns the stages recorded in a conference: the
 	// ideas carried out of it, by carry time, then idea id.
 	ListConferenceStages(ctx context.Context, conferenceID int64) ([]IdeaStage, error)

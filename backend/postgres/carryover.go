@@ -116,7 +116,16 @@ func (s *Store) ListConferenceStages(ctx context.Context, conferenceID int64) ([
 	return s.listStages(ctx, `conference_id = $1 ORDER BY carried_at, idea_id`, conferenceID)
 }
 
-func (s *Store) listStages(ctx context.Context, where string, arg int64) ([]backend.IdeaStage, error) {
+// ListStagesOfIdeas returns the stages of several ideas, by idea, oldest
+// first.
+func (s *Store) ListStagesOfIdeas(ctx context.Context, ideaIDs []int64) ([]backend.IdeaStage, error) {
+	if len(ideaIDs) == 0 {
+		return nil, nil
+	}
+	return s.listStages(ctx, `idea_id = ANY($1) ORDER BY idea_id, carried_at, conference_id`, ideaIDs)
+}
+
+func (s *Store) listStages(ctx context.Context, where string, arg any) ([]backend.IdeaStage, error) {
 	rows, err := s.pool.Query(ctx, `SELECT idea_id, conference_id, status, supports, comments, target_conference_id, carried_at
 		FROM idea_stages WHERE `+where, arg)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"ideenmarkt/backend"
 )
@@ -104,9 +105,23 @@ func (s *Store) ListConferenceStages(ctx context.Context, conferenceID int64) ([
 	return s.listStages(ctx, `conference_id = ? ORDER BY carried_at, idea_id`, conferenceID)
 }
 
-func (s *Store) listStages(ctx context.Context, where string, arg int64) ([]backend.IdeaStage, error) {
+// ListStagesOfIdeas returns the stages of several ideas, by idea, oldest
+// first.
+func (s *Store) ListStagesOfIdeas(ctx context.Context, ideaIDs []int64) ([]backend.IdeaStage, error) {
+	if len(ideaIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ideaIDs))
+	for i, id := range ideaIDs {
+		args[i] = id
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(ideaIDs)), ",")
+	return s.listStages(ctx, `idea_id IN (`+marks+`) ORDER BY idea_id, carried_at, conference_id`, args...)
+}
+
+func (s *Store) listStages(ctx context.Context, where string, args ...any) ([]backend.IdeaStage, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT idea_id, conference_id, status, supports, comments, target_conference_id, carried_at
-		FROM idea_stages WHERE `+where, arg)
+		FROM idea_stages WHERE `+where, args...)
 	if err != nil {
 		return nil, wrap(err, "list stages")
 	}

@@ -261,6 +261,20 @@ func testCarryOver(t *testing.T, open Opener) {
 		if got := stageConferences(stages); !slices.Equal(got, []int64{f.c.ID, b.ID}) {
 			t.Fatalf("lineage stages %v, want %v (oldest first)", got, []int64{f.c.ID, b.ID})
 		}
+		// The same for a page of ideas at once: only the asked ideas' stages,
+		// by idea, oldest first; an idea without stages and an unknown id
+		// add nothing.
+		never := MustCreateIdea(t, s, c, MustCreateParticipant(t, s, c, "author"), "never carried")
+		many, err := s.ListStagesOfIdeas(t.Context(), []int64{never.ID, f.idea.ID, 1 << 40})
+		mustNoErr(t, err, "stages of ideas")
+		if got := stageConferences(many); !slices.Equal(got, []int64{f.c.ID, b.ID}) || many[0].IdeaID != f.idea.ID || many[1].IdeaID != f.idea.ID {
+			t.Fatalf("stages of ideas %+v, want the two of idea %d, oldest first", many, f.idea.ID)
+		}
+		none, err := s.ListStagesOfIdeas(t.Context(), nil)
+		mustNoErr(t, err, "stages of no ideas")
+		if len(none) != 0 {
+			t.Fatalf("stages of no ideas: %+v", none)
+		}
 	})
 	t.Run("ConcurrentCarryOversOneWins", func(t *testing.T) {
 		s := open(t)
