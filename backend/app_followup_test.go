@@ -337,3 +337,32 @@ func TestUndoMergeRestoresFollowUpStatus(t *testing.T) {
 		t.Fatalf("status after undo = %q, want in_review", got.Status)
 	}
 }
+
+// Each outcome group lists the most supported ideas first, then the oldest.
+func TestOutcomesBySupports(t *testing.T) {
+	m := MustMarket(t, nil)
+	var ids []int64
+	for _, title := range []string{"Erste", "Zweite", "Dritte"} {
+		m.clk.Set(m.clk.Now().Add(time.Minute))
+		ids = append(ids, MustSubmit(t, m.app, m.author, "markt", backend.IdeaInput{Title: title + " Idee", Topic: "Umwelt"}).ID)
+	}
+	for _, supporter := range []backend.Actor{m.other, m.moderator} {
+		if _, err := m.app.SetSupport(t.Context(), supporter, ids[0], true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := m.app.SetSupport(t.Context(), m.other, ids[2], true); err != nil {
+		t.Fatal(err)
+	}
+	o, err := m.app.Outcomes(t.Context(), backend.Actor{}, "markt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, i := range o.Groups[0].Ideas {
+		got = append(got, i.Title)
+	}
+	if want := []string{"Erste Idee", "Dritte Idee", "Zweite Idee"}; !slices.Equal(got, want) {
+		t.Fatalf("new ideas in outcomes %v, want %v", got, want)
+	}
+}

@@ -1,6 +1,10 @@
 package backend
 
-import "context"
+import (
+	"cmp"
+	"context"
+	"slices"
+)
 
 // Outcomes is a conference's public "Wie geht's weiter?" page: its visible
 // ideas grouped by follow-up status, and the ideas carried out of it into
@@ -79,7 +83,9 @@ func (a *App) Outcomes(ctx context.Context, actor Actor, slug string) (Outcomes,
 		index[s] = k
 	}
 	for offset := 0; ; offset += MaxPageSize {
-		ideas, total, err := a.Store.FindIdeas(ctx, IdeaFilter{ConferenceID: c.ID, Sort: SortSupports, Offset: offset, Limit: MaxPageSize})
+		// Pages in creation order, which supports arriving meanwhile cannot
+		// shuffle (no idea read twice or skipped); sorted by supports below.
+		ideas, total, err := a.Store.FindIdeas(ctx, IdeaFilter{ConferenceID: c.ID, Sort: SortNewest, Offset: offset, Limit: MaxPageSize})
 		if err != nil {
 			return Outcomes{}, err
 		}
@@ -101,6 +107,11 @@ func (a *App) Outcomes(ctx context.Context, actor Actor, slug string) (Outcomes,
 		if len(ideas) == 0 || offset+len(ideas) >= total {
 			break
 		}
+	}
+	for _, g := range o.Groups {
+		slices.SortStableFunc(g.Ideas, func(x, y OutcomeIdea) int {
+			return cmp.Or(cmp.Compare(y.SupportCount, x.SupportCount), cmp.Compare(x.ID, y.ID))
+		})
 	}
 
 	stages, err := a.Store.ListConferenceStages(ctx, c.ID)
