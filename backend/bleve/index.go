@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -54,7 +55,8 @@ func (ix *Index) path() string {
 }
 
 // Init opens the index of the current schema version or creates it.
-// A directory left by an interrupted create (no metadata) is rebuilt: the
+// A directory left by an interrupted create (no metadata), or one whose
+// layout marker (see mapping.go) is not this package's, is rebuilt: the
 // Store is the truth and the caller reindexes when existed is false.
 func (ix *Index) Init(ctx context.Context) (existed bool, err error) {
 	ix.mu.Lock()
@@ -72,8 +74,19 @@ func (ix *Index) Init(ctx context.Context) (existed bool, err error) {
 	idx, err := bleve.OpenUsing(path, storeConfig())
 	switch {
 	case err == nil:
-		ix.idx = idx
-		return true, nil
+		mark, err := idx.GetInternal(layoutKey)
+		if err == nil && string(mark) == layout {
+			ix.idx = idx
+			return true, nil
+		}
+		// Made by an older version of this package with another mapping:
+		// start over, and the caller reindexes.
+		if err := idx.Close(); err != nil {
+			return false, internal("close search index of an old layout", err)
+		}
+		if err := os.RemoveAll(path); err != nil {
+			return false, internal("remove search index of an old layout", err)
+		}
 	case errors.Is(err, bleve.ErrorIndexMetaMissing):
 		if err := os.RemoveAll(path); err != nil {
 			return false, internal("remove incomplete search index", err)
@@ -85,10 +98,17 @@ func (ix *Index) Init(ctx context.Context) (existed bool, err error) {
 	if err != nil {
 		return false, internal("create search index "+path, err)
 	}
+	if err := idx.SetInternal(layoutKey, []byte(layout)); err != nil {
+		idx.Close()
+		return false, internal("mark search index layout", err)
+	}
 	ix.idx = idx
 	ix.removeOtherVersions()
 	return false, nil
 }
+
+// layoutKey is where the index records the layout it was made with.
+var layoutKey = []byte("ideenmarkt/layout")
 
 var versionDir = regexp.MustCompile(`^ideas_v([0-9]+)\.bleve$`)
 
@@ -181,6 +201,29 @@ func (ix *Index) Delete(ctx context.Context, ids []int64) error {
 		return internal("delete from search index", err)
 	}
 	return nil
+}
+
+// WaitIdle waits until scorch has persisted and merged everything written so
+// far, polling every interval. Searches right after a rebuild run over the
+// many small segments of its batches until the background merges are done;
+// benchmarks use this to measure the index as it settles.
+func (ix *Index) WaitIdle(ctx context.Context, interval time.Duration) error {
+	for {
+		idx, release, err := ix.acquire()
+		if err != nil {
+			return err
+		}
+		stats, _ := idx.StatsMap()["index"].(map[string]any)
+		release()
+		if active, ok := stats["index_bgthreads_active"].(bool); !ok || !active {
+			return nil // idle, or an index that does not say
+		}
+		select {
+		case <-ctx.Done():
+			return canceled("wait for search index merges", ctx.Err())
+		case <-time.After(interval):
+		}
+	}
 }
 
 // Close closes the index; it may be called more than once.

@@ -139,3 +139,36 @@ func TestCanceledContext(t *testing.T) {
 		t.Errorf("Search with a canceled context: %v", err)
 	}
 }
+
+// An index made with another layout of the mapping (before layouts were
+// marked, or an older one) is dropped and reported as new, so that the
+// indexer fills it again; an index of the current layout is kept.
+func TestOtherLayoutIsRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	old := New(dir)
+	mustInit(t, old, false)
+	if err := old.Index(t.Context(), []backend.SearchDocument{idea(1, "Radweg")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.idx.DeleteInternal(layoutKey); err != nil { // as the first layout left it
+		t.Fatal(err)
+	}
+	old.Close()
+
+	next := New(dir)
+	mustInit(t, next, false)
+	if n := countAll(t, next); n != 0 {
+		t.Errorf("the index of the old layout still holds %d ideas, want 0", n)
+	}
+	if err := next.Index(t.Context(), []backend.SearchDocument{idea(2, "Radweg")}); err != nil {
+		t.Fatal(err)
+	}
+	next.Close()
+
+	again := New(dir)
+	mustInit(t, again, true)
+	defer again.Close()
+	if n := countAll(t, again); n != 1 {
+		t.Errorf("%d ideas after reopening, want 1", n)
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"ideenmarkt/backend"
 )
 
 // Field names in the bleve index. Text fields are analysed with bleve's
-// German analyser; keyword fields hold facet values as they are.
+// German analyser; keyword fields hold values as they are.
 const (
 	fTitle          = "title"
 	fBody           = "body"
@@ -16,29 +18,64 @@ const (
 	fOfficialAnswer = "officialAnswer"
 	fResults        = "results"
 	fMeta           = "meta" // topic, department, unit, conference title, sessions: searchable, weakly
-	fConference     = "conference"
-	fYear           = "year"
-	fTopic          = "topic"
-	fDepartment     = "department"
-	fStatus         = "status"
-	fSession        = "session"
-	fHidden         = "hidden"
-	fID             = "id"
-	fSupports       = "supports"
-	fVotes          = "votes"
-	fCreatedAt      = "createdAt"
+	// fFacet holds every facet value of an idea as a one-letter code of the
+	// facet followed by the value (facetTerm), for filters and for
+	// counting. One field rather than one per facet, because counting reads
+	// the doc values of every match, and bleve's cost for that is mostly per
+	// field and match, not per value.
+	fFacet     = "facet"
+	fHidden    = "hidden"
+	fID        = "id"
+	fSupports  = "supports"
+	fVotes     = "votes"
+	fCreatedAt = "createdAt"
 )
 
-// fieldBoost is an analysed field a query searches and its weight.
+// layout names the mapping of this file. An index made with another layout
+// is dropped and rebuilt by Init (existed=false), like an index of another
+// backend.SearchSchemaVersion; the Meilisearch index is not affected.
+//
+//	1 (no marker): a keyword field per facet, term vectors in every text field
+//	2: one facet field; term vectors only in the highlighted fields
+const layout = "2"
+
+// facetCodes are the one-letter codes of the facets in fFacet terms. They
+// are short because counting decompresses the doc values of every match.
+var facetCodes = map[string]byte{
+	backend.FacetConference: 'c', backend.FacetYear: 'y', backend.FacetTopic: 't',
+	backend.FacetDepartment: 'd', backend.FacetStatus: 's', backend.FacetSession: 'x',
+}
+
+// facetTerm is the term of a facet value in fFacet; facet must be one of
+// facetCodes.
+func facetTerm(facet, value string) string { return string(facetCodes[facet]) + value }
+
+// parseFacetTerm splits a term of fFacet into facet and value.
+func parseFacetTerm(term string) (facet, value string, ok bool) {
+	if term == "" {
+		return "", "", false
+	}
+	for name, code := range facetCodes {
+		if term[0] == code {
+			return name, term[1:], true
+		}
+	}
+	return "", "", false
+}
+
+// fieldBoost is an analysed field a query searches and its weight. Loose
+// fields are also searched with typo tolerance and as word starts.
 type fieldBoost struct {
 	name  string
 	boost float64
+	loose bool
 }
 
 // textFields lists the searched fields: a word in the title counts most,
 // then body and official answer, then round results, comments and metadata.
 func textFields() []fieldBoost {
-	return []fieldBoost{{fTitle, 4}, {fBody, 2}, {fOfficialAnswer, 1.5}, {fResults, 1}, {fComments, 1}, {fMeta, 0.5}}
+	return []fieldBoost{{fTitle, 4, true}, {fBody, 2, true}, {fOfficialAnswer, 1.5, false}, {fResults, 1, false},
+		{fComments, 1, true}, {fMeta, 0.5, false}}
 }
 
 // highlightFields are stored so that fragments can be cut from them; they
@@ -48,11 +85,11 @@ func highlightFields() []string { return []string{fTitle, fBody, fComments} }
 // newMapping describes the document of document.go. Nothing is mapped
 // dynamically: a field that is not listed here is not indexed.
 func newMapping() mapping.IndexMapping {
-	text := func(store bool) *mapping.FieldMapping {
+	text := func(highlighted bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = de.AnalyzerName
-		f.Store = store
-		f.IncludeTermVectors = true // locations, for highlights
+		f.Store = highlighted
+		f.IncludeTermVectors = highlighted // locations, for highlights
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -63,7 +100,7 @@ func newMapping() mapping.IndexMapping {
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = true // facets
+		f.DocValues = true // facets and sorts
 		return f
 	}
 
@@ -74,12 +111,13 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fOfficialAnswer, text(false))
 	doc.AddFieldMappingsAt(fResults, text(false))
 	doc.AddFieldMappingsAt(fMeta, text(false))
-	for _, name := range []string{fConference, fYear, fTopic, fDepartment, fStatus, fSession, fID, fSupports, fVotes, fCreatedAt} {
+	for _, name := range []string{fFacet, fID, fSupports, fVotes, fCreatedAt} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
 	hidden := mapping.NewBooleanFieldMapping()
 	hidden.Store = false
 	hidden.IncludeInAll = false
+	hidden.DocValues = false
 	doc.AddFieldMappingsAt(fHidden, hidden)
 
 	m := mapping.NewIndexMapping()

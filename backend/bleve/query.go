@@ -1,6 +1,8 @@
 package bleve
 
 import (
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -8,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"ideenmarkt/backend"
 )
@@ -19,12 +22,10 @@ const maxTerms = 32
 // maxFacetValues is the number of values per facet the contract promises.
 const maxFacetValues = 100
 
-// facetFields maps the contract's facet names to keyword fields.
-func facetFields() map[string]string {
-	return map[string]string{
-		backend.FacetConference: fConference, backend.FacetYear: fYear, backend.FacetTopic: fTopic,
-		backend.FacetDepartment: fDepartment, backend.FacetStatus: fStatus, backend.FacetSession: fSession,
-	}
+// isFacet reports whether name is one of the contract's facets.
+func isFacet(name string) bool {
+	_, ok := facetCodes[name]
+	return ok
 }
 
 // queryTerm is one analysed word of the query text with the typo tolerance
@@ -68,57 +69,136 @@ func analyse(a analysis.Analyzer, text string) []queryTerm {
 
 // termQuery matches one query term in any searched field: exactly (counts
 // most), within its typo tolerance, or as the start of a longer word, which
-// finds German compounds that begin with it ("Hund" → "Hundewiese").
-func termQuery(t queryTerm) query.Query {
-	var alts []query.Query
+// finds German compounds that begin with it ("Hund" → "Hundewiese"). Typos
+// and word starts are looked for in the fields people write in (title, body,
+// comments); the other fields match exact words only.
+//
+// The query is what bleve's fuzzy and prefix queries would build (a
+// disjunction of the variants' term queries, a typo-tolerant variant
+// weighted 1/(1+typos), so scores are the same), but the variants are
+// looked up in r's term dictionaries here, once per search: bleve's queries
+// would walk the dictionaries again for the highlights of the page and for
+// the any-word fallback.
+//
+// It returns the query and, for highlighting, its part on the fields that
+// are highlighted.
+func termQuery(r index.IndexReader, t queryTerm) (match, marks query.Query, err error) {
+	var alts, marked []query.Query
 	for _, f := range textFields() {
-		exact := query.NewTermQuery(t.term)
-		exact.SetField(f.name)
-		exact.SetBoost(3 * f.boost)
-		alts = append(alts, exact)
-		if t.fuzziness > 0 {
-			fuzzy := query.NewFuzzyQuery(t.term)
-			fuzzy.SetField(f.name)
-			fuzzy.SetFuzziness(t.fuzziness)
-			fuzzy.SetBoost(f.boost)
-			alts = append(alts, fuzzy)
+		parts := []query.Query{boosted(f.name, t.term, 3*f.boost)}
+		if f.loose && t.fuzziness > 0 {
+			variants, err := fuzzyVariants(r, f.name, t)
+			if err != nil {
+				return nil, nil, err
+			}
+			parts = append(parts, variantsQuery(f.name, t.term, variants, f.boost))
 		}
-		if utf8.RuneCountInString(t.term) >= 4 {
-			prefix := query.NewPrefixQuery(t.term)
-			prefix.SetField(f.name)
-			prefix.SetBoost(0.5 * f.boost)
-			alts = append(alts, prefix)
+		if f.loose && utf8.RuneCountInString(t.term) >= 4 {
+			variants, err := prefixVariants(r, f.name, t.term)
+			if err != nil {
+				return nil, nil, err
+			}
+			parts = append(parts, variantsQuery(f.name, t.term, variants, 0.5*f.boost))
+		}
+		alts = append(alts, parts...)
+		if slices.Contains(highlightFields(), f.name) {
+			marked = append(marked, parts...)
 		}
 	}
-	return query.NewDisjunctionQuery(alts)
+	return query.NewDisjunctionQuery(alts), query.NewDisjunctionQuery(marked), nil
 }
 
-// textQuery requires every term (all=true) or any of them.
-func textQuery(terms []queryTerm, all bool) query.Query {
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		qs[i] = termQuery(t)
+// variant is a word of the index that matches a query term, and its weight
+// relative to the kind of match (1 for a word start; 1/(1+typos) within
+// the typo tolerance).
+type variant struct {
+	term   string
+	weight float64
+}
+
+// variantsQuery matches any of the variants, as bleve's fuzzy and prefix
+// searchers do: the term itself if it is the only variant or there is none.
+func variantsQuery(field, term string, variants []variant, boost float64) query.Query {
+	if len(variants) == 0 || len(variants) == 1 && variants[0].term == term {
+		return boosted(field, term, boost)
 	}
-	if all {
-		return query.NewConjunctionQuery(qs)
+	qs := make([]query.Query, len(variants))
+	for i, v := range variants {
+		qs[i] = boosted(field, v.term, boost*v.weight)
 	}
 	return query.NewDisjunctionQuery(qs)
 }
 
+func boosted(field, term string, boost float64) query.Query {
+	q := query.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// fuzzyVariants lists the words of field within t's typo tolerance that
+// share its first letter (typos there are rare, and the walk of the
+// dictionary stays in that letter's part).
+func fuzzyVariants(r index.IndexReader, field string, t queryTerm) ([]variant, error) {
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil, errors.New("the index reader cannot look up fuzzy terms")
+	}
+	_, size := utf8.DecodeRuneInString(t.term)
+	dict, err := fr.FieldDictFuzzy(field, t.term, t.fuzziness, t.term[:size])
+	if err != nil {
+		return nil, err
+	}
+	defer dict.Close()
+	var out []variant
+	for {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			return out, err
+		}
+		out = append(out, variant{e.Term, 1 / float64(e.EditDistance+1)})
+	}
+}
+
+// prefixVariants lists the words of field that begin with term.
+func prefixVariants(r index.IndexReader, field, term string) ([]variant, error) {
+	dict, err := r.FieldDictPrefix(field, []byte(term))
+	if err != nil {
+		return nil, err
+	}
+	defer dict.Close()
+	var out []variant
+	for {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			return out, err
+		}
+		out = append(out, variant{e.Term, 1})
+	}
+}
+
+// textQuery requires every term (all=true) or any of them; words holds the
+// termQuery of each term.
+func textQuery(words []query.Query, all bool) query.Query {
+	if all {
+		return query.NewConjunctionQuery(words)
+	}
+	return query.NewDisjunctionQuery(words)
+}
+
 // filterQuery restricts to the query's conferences, its filters (OR within
-// a facet, AND across) and, unless asked otherwise, visible ideas. It is
-// used as a bleve filter clause, so it does not change scores (a term's
-// rarity in a conference must not rank ideas).
+// a facet, AND across) and, unless asked otherwise, visible ideas. With a
+// text it is used as a bleve filter clause, so it does not change scores (a
+// term's rarity in a conference must not rank ideas); without one it is the
+// whole query, run without scores.
 func filterQuery(q backend.SearchQuery) (query.Query, error) {
 	confs := make([]query.Query, 0, len(q.ConferenceIDs))
 	for _, id := range q.ConferenceIDs {
-		confs = append(confs, keywordQuery(fConference, strconv.FormatInt(id, 10)))
+		confs = append(confs, keywordQuery(fFacet, facetTerm(backend.FacetConference, strconv.FormatInt(id, 10))))
 	}
 	must := []query.Query{query.NewDisjunctionQuery(confs)}
-	fields := facetFields()
 	for facet, values := range q.Filters {
-		field, ok := fields[facet]
-		if !ok {
+		if !isFacet(facet) {
 			return nil, backend.Errorf(backend.EINVALID, "Unknown filter %q.", facet)
 		}
 		if len(values) == 0 {
@@ -133,7 +213,7 @@ func filterQuery(q backend.SearchQuery) (query.Query, error) {
 				}
 				v = strconv.FormatInt(n, 10)
 			}
-			alts = append(alts, keywordQuery(field, v))
+			alts = append(alts, keywordQuery(fFacet, facetTerm(facet, v)))
 		}
 		must = append(must, query.NewDisjunctionQuery(alts))
 	}
@@ -152,17 +232,20 @@ func keywordQuery(field, value string) query.Query {
 }
 
 // sortOrder returns the bleve order of a contract sort; ties by id desc.
+// The field sorts' keys end in the id already (see sortable).
 func sortOrder(s backend.SearchSort) (search.SortOrder, error) {
-	byID := &search.SortField{Field: fID, Desc: true, Type: search.SortFieldAsString}
+	desc := func(field string) *search.SortField {
+		return &search.SortField{Field: field, Desc: true, Type: search.SortFieldAsString}
+	}
 	switch s {
 	case "", backend.SearchRelevance:
-		return search.SortOrder{&search.SortScore{Desc: true}, byID}, nil
+		return search.SortOrder{&search.SortScore{Desc: true}, desc(fID)}, nil
 	case backend.SearchSupports:
-		return search.SortOrder{&search.SortField{Field: fSupports, Desc: true, Type: search.SortFieldAsString}, byID}, nil
+		return search.SortOrder{desc(fSupports)}, nil
 	case backend.SearchVotes:
-		return search.SortOrder{&search.SortField{Field: fVotes, Desc: true, Type: search.SortFieldAsString}, byID}, nil
+		return search.SortOrder{desc(fVotes)}, nil
 	case backend.SearchNewest:
-		return search.SortOrder{&search.SortField{Field: fCreatedAt, Desc: true, Type: search.SortFieldAsString}, byID}, nil
+		return search.SortOrder{desc(fCreatedAt)}, nil
 	}
 	return nil, backend.Errorf(backend.EINVALID, "Unknown sort %q.", s)
 }

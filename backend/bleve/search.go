@@ -1,14 +1,13 @@
 package bleve
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"ideenmarkt/backend"
@@ -26,9 +25,8 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 	if err != nil {
 		return nil, err
 	}
-	fields := facetFields()
 	for _, f := range q.Facets {
-		if _, ok := fields[f]; !ok {
+		if !isFacet(f) {
 			return nil, backend.Errorf(backend.EINVALID, "Unknown facet %q.", f)
 		}
 	}
@@ -50,42 +48,116 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 		return nil, internal("find analyser", errors.New(de.AnalyzerName+" is not registered"))
 	}
 	terms := analyse(analyser, q.Text)
+	var facets *facetCounter
 	run := func(text query.Query) (*bleve.SearchResult, error) {
-		bq := query.NewBooleanQuery(nil, nil, nil)
-		bq.AddMust(text)
-		bq.AddFilter(filter)
-		req := bleve.NewSearchRequestOptions(bq, limit, offset, false)
+		var match query.Query = filter
+		if text != nil {
+			bq := query.NewBooleanQuery(nil, nil, nil)
+			bq.AddMust(text)
+			bq.AddFilter(filter)
+			match = bq
+		}
+		req := bleve.NewSearchRequestOptions(match, limit, offset, false)
 		req.SortByCustom(order)
-		for _, f := range q.Facets {
-			req.AddFacet(f, bleve.NewFacetRequest(fields[f], maxFacetValues))
+		if text == nil || q.Sort != "" && q.Sort != backend.SearchRelevance {
+			// Sorted by a field, or no text to rank by: scores are not used,
+			// and without them bleve merges the postings of the filter's
+			// values, and of a word's variants, as bitmaps.
+			req.Score = bleve.ScoreNone
 		}
-		if len(terms) > 0 {
-			req.IncludeLocations = true
-			req.Fields = highlightFields()
+		facets = newFacetCounter(q.Facets)
+		sctx := ctx
+		if facets != nil {
+			sctx = facets.context(ctx)
 		}
-		res, err := idx.SearchInContext(ctx, req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, canceled("search", err)
-			}
-			return nil, internal("search", err)
-		}
-		return res, nil
+		return ix.search(sctx, idx, req)
 	}
 
 	var res *bleve.SearchResult
+	var words, marked []query.Query
 	if len(terms) == 0 {
-		res, err = run(query.NewMatchAllQuery())
+		res, err = run(nil) // every idea the filter lets through
 	} else {
-		res, err = run(textQuery(terms, true))
-		if err == nil && res.Total == 0 && len(terms) > 1 {
-			res, err = run(textQuery(terms, false))
+		if words, marked, err = ix.expand(idx, terms); err != nil {
+			return nil, err
+		}
+		res, err = run(textQuery(words, true))
+		if err == nil && res.Total == 0 && len(words) > 1 {
+			res, err = run(textQuery(words, false))
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return toResult(res, q.Facets)
+	var marks map[string]map[string][]string
+	if len(marked) > 0 && len(res.Hits) > 0 {
+		// Any word: a hit of the all-words query has every word somewhere,
+		// and these are the words it has in the highlighted fields.
+		if marks, err = ix.highlightPage(ctx, idx, textQuery(marked, false), res.Hits); err != nil {
+			return nil, err
+		}
+	}
+	return toResult(res, q.Facets, facets, marks)
+}
+
+// highlightPage finds the matches of text (the words' queries on the
+// highlighted fields) in the hits of one page and cuts their fragments. It
+// is a second search, restricted to those documents, because term
+// locations cost: asked for in the main search, bleve decodes them for
+// every match of every variant of every word, though only a page of hits
+// is shown.
+func (ix *Index) highlightPage(ctx context.Context, idx bleve.Index, text query.Query, hits search.DocumentMatchCollection) (map[string]map[string][]string, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	req.IncludeLocations = true
+	req.Fields = highlightFields()
+	res, err := ix.search(ctx, idx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string][]string, len(res.Hits))
+	for _, h := range res.Hits {
+		if m := highlights(h); m != nil {
+			out[h.ID] = m
+		}
+	}
+	return out, nil
+}
+
+// expand looks up the variants of every term (see termQuery) in the
+// index as it is now.
+func (ix *Index) expand(idx bleve.Index, terms []queryTerm) (words, marked []query.Query, err error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, nil, internal("open index reader", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, internal("open index reader", err)
+	}
+	defer r.Close()
+	words, marked = make([]query.Query, len(terms)), make([]query.Query, len(terms))
+	for i, t := range terms {
+		if words[i], marked[i], err = termQuery(r, t); err != nil {
+			return nil, nil, internal("look up the variants of "+t.term, err)
+		}
+	}
+	return words, marked, nil
+}
+
+func (ix *Index) search(ctx context.Context, idx bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, canceled("search", err)
+		}
+		return nil, internal("search", err)
+	}
+	return res, nil
 }
 
 func emptyResult(facets []string) *backend.SearchResult {
@@ -96,7 +168,9 @@ func emptyResult(facets []string) *backend.SearchResult {
 	return out
 }
 
-func toResult(res *bleve.SearchResult, facets []string) (*backend.SearchResult, error) {
+// toResult converts a bleve result; marks holds the highlights by document
+// id.
+func toResult(res *bleve.SearchResult, facets []string, counts *facetCounter, marks map[string]map[string][]string) (*backend.SearchResult, error) {
 	out := emptyResult(facets)
 	out.Total = int(res.Total)
 	for _, h := range res.Hits {
@@ -104,21 +178,8 @@ func toResult(res *bleve.SearchResult, facets []string) (*backend.SearchResult, 
 		if err != nil {
 			return nil, internal("read hit id", err)
 		}
-		out.Hits = append(out.Hits, backend.SearchHit{ID: id, Highlights: highlights(h)})
+		out.Hits = append(out.Hits, backend.SearchHit{ID: id, Highlights: marks[h.ID]})
 	}
-	for _, f := range facets {
-		fr, ok := res.Facets[f]
-		if !ok || fr.Terms == nil {
-			continue
-		}
-		counts := make([]backend.FacetCount, 0, fr.Terms.Len())
-		for _, t := range fr.Terms.Terms() {
-			counts = append(counts, backend.FacetCount{Value: t.Term, Count: t.Count})
-		}
-		slices.SortFunc(counts, func(a, b backend.FacetCount) int {
-			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
-		})
-		out.Facets[f] = counts
-	}
+	counts.result(out.Facets)
 	return out, nil
 }
