@@ -14,17 +14,12 @@ import {
   createConference,
   expectNoAxeViolations,
   expectNoHorizontalScroll,
-  PHONE,
+  newPhone,
   ready,
 } from './helpers';
 
-async function phone(browser: Browser, theme: 'light' | 'dark', organizer = false) {
-  const context = await browser.newContext({
-    ...PHONE,
-    colorScheme: theme,
-    storageState: organizer ? AUTH_FILE : { cookies: [], origins: [] },
-  });
-  return context.newPage();
+function phone(browser: Browser, theme: 'light' | 'dark', organizer = false) {
+  return newPhone(browser, { colorScheme: theme, organizer });
 }
 
 for (const theme of ['light', 'dark'] as const) {

@@ -1,7 +1,7 @@
 /** Shared steps of the browser tests. */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN, BASE_URL } from './constants';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { ADMIN, AUTH_FILE, BASE_URL } from './constants';
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -166,3 +166,16 @@ export const PHONE = {
   locale: 'de-DE',
   timezoneId: 'Europe/Berlin',
 } as const;
+
+/** A new phone page in its own context: a fresh visitor, or the organiser. */
+export async function newPhone(
+  browser: Browser,
+  options: { colorScheme?: 'light' | 'dark'; organizer?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    ...PHONE,
+    colorScheme: options.colorScheme ?? 'light',
+    storageState: options.organizer ? AUTH_FILE : { cookies: [], origins: [] },
+  });
+  return context.newPage();
+}

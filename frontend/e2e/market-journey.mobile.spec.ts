@@ -15,16 +15,12 @@ import {
   createConference,
   expectNoAxeViolations,
   expectNoHorizontalScroll,
-  PHONE,
+  newPhone,
   ready,
 } from './helpers';
 
-async function phone(browser: Browser, organizer = false) {
-  const context = await browser.newContext({
-    ...PHONE,
-    storageState: organizer ? AUTH_FILE : { cookies: [], origins: [] },
-  });
-  return context.newPage();
+function phone(browser: Browser, organizer = false) {
+  return newPhone(browser, { organizer });
 }
 
 test('join, duplicate hint, submit, support, comment; a moderator merges and supports survive', async ({ browser }) => {
