@@ -58,7 +58,10 @@ func TestVotingBallotRules(t *testing.T) {
 			{"one is enough", backend.MethodMultiple, vals{2: 1}, "", nil},
 			{"too many choices", backend.MethodMultiple, vals{1: 1, 2: 1, 3: 1}, "values:too_many", nil},
 			{"nothing", backend.MethodMultiple, vals{}, "values:choose_some", nil},
-			{"a value other than 1", backend.MethodMultiple, vals{1: 1, 2: 3}, "values:choose_some", nil},
+			{"a value other than 1", backend.MethodMultiple, vals{1: 1, 2: 3}, "values:chosen_or_not", nil},
+			{"a negative value", backend.MethodMultiple, vals{1: -1}, "values:chosen_or_not", nil},
+			{"unchosen options as zeros, dropped", backend.MethodMultiple, vals{1: 1, 2: 0, 3: 0}, "", vals{1: 1}},
+			{"only zeros", backend.MethodMultiple, vals{1: 0, 2: 0}, "values:choose_some", nil},
 
 			{"the whole budget", backend.MethodDots, vals{1: 3, 2: 2}, "", nil},
 			{"part of the budget, zeros dropped", backend.MethodDots, vals{1: 1, 2: 0, 4: 1}, "", vals{1: 1, 4: 1}},

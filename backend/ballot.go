@@ -93,8 +93,16 @@ func validateBallot(r *Round, in *BallotInput) error {
 			v.Add("values", "choose_one", "Bitte genau eine Option wählen.", "Please choose exactly one option.")
 		}
 	case MethodMultiple:
+		// 0 marks an option left unchosen, as a form naturally sends it.
+		for id, x := range values {
+			if x == 0 {
+				delete(values, id)
+			}
+		}
 		switch {
-		case len(values) == 0 || !allEqual(values, 1):
+		case !allEqual(values, 1):
+			v.Add("values", "chosen_or_not", "Eine Option ist gewählt (1) oder nicht (0).", "An option is either chosen (1) or not (0).")
+		case len(values) == 0:
 			v.Add("values", "choose_some", "Bitte mindestens eine Option wählen.", "Please choose at least one option.")
 		case len(values) > r.MaxChoices:
 			v.Add("values", "too_many", "Bitte höchstens "+strconv.Itoa(r.MaxChoices)+" Optionen wählen.", "Please choose at most "+strconv.Itoa(r.MaxChoices)+" options.")
