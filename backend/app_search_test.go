@@ -342,6 +342,9 @@ func TestSearchDegraded(t *testing.T) {
 			ix.Close() // a closed index answers EUNAVAILABLE
 			w.app.Search = ix
 		}},
+		// The server starts serving while the indexer retries opening an
+		// index another process holds (`ideenmarkt reindex`, say).
+		{"with the index not open yet", func(t *testing.T) { w.app.Search = bleve.New(t.TempDir()) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.setup(t)

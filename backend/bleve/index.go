@@ -148,8 +148,11 @@ func (ix *Index) acquire() (bleve.Index, func(), error) {
 		ix.mu.RUnlock()
 		return nil, nil, backend.Errorf(backend.EUNAVAILABLE, "The search index is closed.")
 	case ix.idx == nil:
+		// Not opened yet: the server serves before Init succeeds (another
+		// process may hold the index, and the indexer retries), so this is
+		// "try later", and searches fall back to the database meanwhile.
 		ix.mu.RUnlock()
-		return nil, nil, backend.Errorf(backend.EINTERNAL, "The search index was used before Init.")
+		return nil, nil, backend.Errorf(backend.EUNAVAILABLE, "The search index is not open yet.")
 	}
 	return ix.idx, ix.mu.RUnlock, nil
 }
