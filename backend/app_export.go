@@ -297,46 +297,11 @@ func (a *App) addStages(ctx context.Context, t *ExportTable, results map[int64][
 	return nil
 }
 
-// stageIdeas loads the ideas of stages. Where many went into one
-// conference, that conference's ideas are listed a page at a time instead
-// of one query per idea; ideas that moved on from there are read by id.
+// stageIdeas loads the ideas of stages, wherever they are now.
 func (a *App) stageIdeas(ctx context.Context, stages []IdeaStage) (map[int64]*Idea, error) {
-	const listFrom = 50 // stages into one conference from which listing it is cheaper
-	perTarget := map[int64]int{}
-	for _, s := range stages {
-		perTarget[s.TargetConferenceID]++
+	ids := make([]int64, len(stages))
+	for n, st := range stages {
+		ids[n] = st.IdeaID
 	}
-	want := map[int64]bool{}
-	for _, s := range stages {
-		want[s.IdeaID] = true
-	}
-	out := map[int64]*Idea{}
-	for target, n := range perTarget {
-		if n < listFrom {
-			continue
-		}
-		all, err := a.allIdeas(ctx, target)
-		if err != nil {
-			return nil, err
-		}
-		for _, i := range all {
-			if want[i.ID] {
-				out[i.ID] = i
-			}
-		}
-	}
-	for id := range want {
-		if out[id] != nil {
-			continue
-		}
-		i, err := a.Store.FindIdeaByID(ctx, id)
-		if ErrorCode(err) == ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = i
-	}
-	return out, nil
+	return a.Store.FindIdeasByIDs(ctx, ids)
 }

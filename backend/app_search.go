@@ -272,15 +272,20 @@ func (a *App) searchIndex(ctx context.Context, scope *searchScope, q SearchQuery
 		}
 		facets[f] = fr.Facets[f]
 	}
+	ids := make([]int64, len(res.Hits))
+	for n, h := range res.Hits {
+		ids[n] = h.ID
+	}
+	found, err := a.Store.FindIdeasByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	ideas := make([]*Idea, 0, len(res.Hits))
 	marks := map[int64]map[string][]string{}
 	for _, h := range res.Hits {
-		i, err := a.Store.FindIdeaByID(ctx, h.ID)
-		if ErrorCode(err) == ENOTFOUND {
+		i := found[h.ID]
+		if i == nil {
 			continue // deleted since it was indexed
-		}
-		if err != nil {
-			return nil, err
 		}
 		if scope.visible(i) {
 			ideas = append(ideas, i)

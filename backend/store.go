@@ -82,6 +82,10 @@ type Store interface {
 	// CommentCount (0). An unknown conference or author is ENOTFOUND.
 	CreateIdea(ctx context.Context, i *Idea) error
 	FindIdeaByID(ctx context.Context, id int64) (*Idea, error)
+	// FindIdeasByIDs returns the ideas with these ids that exist, by id, in
+	// one query (a page of search hits, the ideas carried out of a
+	// conference); unknown ids are left out, not an error.
+	FindIdeasByIDs(ctx context.Context, ids []int64) (map[int64]*Idea, error)
 	// FindIdeas lists the ideas of one conference, filtered and sorted as f
 	// says (ties broken by id descending; SortRandom is a stable permutation
 	// per Seed), with the total matching count before paging. Hidden ideas

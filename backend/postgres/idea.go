@@ -63,6 +63,23 @@ func (s *Store) FindIdeaByID(ctx context.Context, id int64) (*backend.Idea, erro
 	return i, nil
 }
 
+// FindIdeasByIDs reads several ideas in one query (see backend.Store).
+func (s *Store) FindIdeasByIDs(ctx context.Context, ids []int64) (map[int64]*backend.Idea, error) {
+	out := make(map[int64]*backend.Idea, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+` FROM ideas WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, wrap(err, "find ideas")
+	}
+	list, err := collect(rows, func(row pgx.Row) (*backend.Idea, error) { return scanIdea(row) }, "find ideas", "scan idea")
+	for _, i := range list {
+		out[i.ID] = i
+	}
+	return out, err
+}
+
 // ideaOrder maps a sort to its ORDER BY; every order ends in id DESC, so that
 // pages never overlap or skip. SortRandom's factor is bound as factor.
 func ideaOrder(sort backend.IdeaSort, factor string) string {

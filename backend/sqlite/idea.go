@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
+	"strings"
 
 	"ideenmarkt/backend"
 )
@@ -73,6 +75,34 @@ func insertIdeaArgs(i *backend.Idea, conferenceID int64) []any {
 func (s *Store) FindIdeaByID(ctx context.Context, id int64) (*backend.Idea, error) {
 	i, err := scanIdea(s.read.QueryRowContext(ctx, `SELECT `+ideaColumns+` FROM ideas WHERE id = ?`, id))
 	return i, wrap(err, "find idea")
+}
+
+// FindIdeasByIDs reads several ideas in one query (see backend.Store).
+func (s *Store) FindIdeasByIDs(ctx context.Context, ids []int64) (map[int64]*backend.Idea, error) {
+	out := make(map[int64]*backend.Idea, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// In chunks: SQLite limits the number of parameters of a statement.
+	for chunk := range slices.Chunk(ids, 500) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
+		rows, err := s.read.QueryContext(ctx, `SELECT `+ideaColumns+` FROM ideas WHERE id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, wrap(err, "find ideas")
+		}
+		list, err := collect(rows, scanIdea, "find ideas", "scan idea")
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range list {
+			out[i.ID] = i
+		}
+	}
+	return out, nil
 }
 
 // ideaOrder maps a sort to its ORDER BY clause; every order ends with id DESC

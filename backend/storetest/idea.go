@@ -252,3 +252,32 @@ func fmtIdea(i backend.Idea) string {
 	i.AuthorID, i.MergedIntoID, i.Tags = nil, nil, nil
 	return fmt.Sprintf("%+v AuthorID:%s MergedIntoID:%s Tags:%s", i, author, merged, tags)
 }
+
+// FindIdeasByIDs reads exactly the asked ideas that exist, whole, in one
+// call; unknown ids and an empty list are no error.
+func testIdeasByIDs(t *testing.T, open Opener) {
+	s := open(t)
+	c := MustCreateConference(t, s, "ids")
+	author := MustCreateParticipant(t, s, c, "author")
+	a := MustCreateIdea(t, s, c, author, "Erste")
+	b := MustCreateIdea(t, s, c, author, "Zweite")
+	MustCreateIdea(t, s, c, author, "Dritte (nicht gefragt)")
+	got, err := s.FindIdeasByIDs(t.Context(), []int64{b.ID, a.ID, 1 << 40, a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[a.ID] == nil || got[b.ID] == nil {
+		t.Fatalf("got %v, want ideas %d and %d only", got, a.ID, b.ID)
+	}
+	want, err := s.FindIdeaByID(t.Context(), b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got[b.ID], want) {
+		t.Fatalf("idea %d by ids = %+v, by id = %+v", b.ID, got[b.ID], want)
+	}
+	none, err := s.FindIdeasByIDs(t.Context(), nil)
+	if err != nil || len(none) != 0 {
+		t.Fatalf("no ids: %v, %v", none, err)
+	}
+}

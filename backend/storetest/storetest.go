@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("IdeaTitles", func(t *testing.T) { testIdeaTitles(t, open) })
 	t.Run("Voting", func(t *testing.T) { testVoting(t, open) })
 	t.Run("SearchCursor", func(t *testing.T) { testSearchCursor(t, open) })
+	t.Run("IdeasByIDs", func(t *testing.T) { testIdeasByIDs(t, open) })
 	t.Run("FollowUp", func(t *testing.T) { testFollowUp(t, open) })
 }
 
