@@ -36,6 +36,9 @@ type Index struct {
 	mu     sync.RWMutex
 	idx    bleve.Index // nil before Init and after Close
 	closed bool
+
+	cols  columnCache // per segment, see columns.go
+	terms internTable // facet terms by number, for cols
 }
 
 // New returns an index under dir; Init opens or creates it.

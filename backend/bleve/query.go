@@ -3,12 +3,9 @@ package bleve
 import (
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -67,45 +64,48 @@ func analyse(a analysis.Analyzer, text string) []queryTerm {
 	return terms
 }
 
-// termQuery matches one query term in any searched field: exactly (counts
-// most), within its typo tolerance, or as the start of a longer word, which
-// finds German compounds that begin with it ("Hund" → "Hundewiese"). Typos
-// and word starts are looked for in the fields people write in (title, body,
-// comments); the other fields match exact words only.
+// termClauses lists the ways one query term matches, in any searched
+// field: exactly (counts most), within its typo tolerance, or as the start
+// of a longer word, which finds German compounds that begin with it
+// ("Hund" → "Hundewiese"). Typos and word starts are looked for in the
+// fields people write in (title, body, comments); the other fields match
+// exact words only. The weights are those of bleve's fuzzy and prefix
+// queries (a variant with typos weighted 1/(1+typos)) times the field's
+// boost: an exact word 3, a variant 1, a word start 0.5. The variants are
+// looked up in r's term dictionaries once per search.
 //
-// The query is what bleve's fuzzy and prefix queries would build (a
-// disjunction of the variants' term queries, a typo-tolerant variant
-// weighted 1/(1+typos), so scores are the same), but the variants are
-// looked up in r's term dictionaries here, once per search: bleve's queries
-// would walk the dictionaries again for the highlights of the page and for
-// the any-word fallback.
-//
-// It returns the query and, for highlighting, its part on the fields that
-// are highlighted.
-func termQuery(r index.IndexReader, t queryTerm) (match, marks query.Query, err error) {
-	var alts, marked []query.Query
+// It also returns, for highlighting the page (a bleve search), the query
+// of the clauses on the fields that are highlighted.
+func termClauses(r index.IndexReader, t queryTerm) (clauses []clause, marks query.Query, err error) {
+	var marked []query.Query
 	for _, f := range textFields() {
-		parts := []query.Query{boosted(f.name, t.term, 3*f.boost)}
+		parts := []clause{{f.name, []byte(t.term), 3 * f.boost}}
 		if f.loose && t.fuzziness > 0 {
 			variants, err := fuzzyVariants(r, f.name, t)
 			if err != nil {
 				return nil, nil, err
 			}
-			parts = append(parts, variantsQuery(f.name, t.term, variants, f.boost))
+			for _, v := range variants {
+				parts = append(parts, clause{f.name, []byte(v.term), f.boost * v.weight})
+			}
 		}
 		if f.loose && utf8.RuneCountInString(t.term) >= 4 {
 			variants, err := prefixVariants(r, f.name, t.term)
 			if err != nil {
 				return nil, nil, err
 			}
-			parts = append(parts, variantsQuery(f.name, t.term, variants, 0.5*f.boost))
+			for _, v := range variants {
+				parts = append(parts, clause{f.name, []byte(v.term), 0.5 * f.boost * v.weight})
+			}
 		}
-		alts = append(alts, parts...)
+		clauses = append(clauses, parts...)
 		if slices.Contains(highlightFields(), f.name) {
-			marked = append(marked, parts...)
+			for _, p := range parts {
+				marked = append(marked, keywordQuery(p.field, string(p.term)))
+			}
 		}
 	}
-	return query.NewDisjunctionQuery(alts), query.NewDisjunctionQuery(marked), nil
+	return clauses, query.NewDisjunctionQuery(marked), nil
 }
 
 // variant is a word of the index that matches a query term, and its weight
@@ -114,26 +114,6 @@ func termQuery(r index.IndexReader, t queryTerm) (match, marks query.Query, err 
 type variant struct {
 	term   string
 	weight float64
-}
-
-// variantsQuery matches any of the variants, as bleve's fuzzy and prefix
-// searchers do: the term itself if it is the only variant or there is none.
-func variantsQuery(field, term string, variants []variant, boost float64) query.Query {
-	if len(variants) == 0 || len(variants) == 1 && variants[0].term == term {
-		return boosted(field, term, boost)
-	}
-	qs := make([]query.Query, len(variants))
-	for i, v := range variants {
-		qs[i] = boosted(field, v.term, boost*v.weight)
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-func boosted(field, term string, boost float64) query.Query {
-	q := query.NewTermQuery(term)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
 }
 
 // fuzzyVariants lists the words of field within t's typo tolerance that
@@ -186,68 +166,19 @@ func textQuery(words []query.Query, all bool) query.Query {
 	return query.NewDisjunctionQuery(words)
 }
 
-// filterQuery restricts to the query's conferences, its filters (OR within
-// a facet, AND across) and, unless asked otherwise, visible ideas. With a
-// text it is used as a bleve filter clause, so it does not change scores (a
-// term's rarity in a conference must not rank ideas); without one it is the
-// whole query, run without scores.
-func filterQuery(q backend.SearchQuery) (query.Query, error) {
-	confs := make([]query.Query, 0, len(q.ConferenceIDs))
-	for _, id := range q.ConferenceIDs {
-		confs = append(confs, keywordQuery(fFacet, facetTerm(backend.FacetConference, strconv.FormatInt(id, 10))))
-	}
-	must := []query.Query{query.NewDisjunctionQuery(confs)}
-	for facet, values := range q.Filters {
-		if !isFacet(facet) {
-			return nil, backend.Errorf(backend.EINVALID, "Unknown filter %q.", facet)
-		}
-		if len(values) == 0 {
-			continue
-		}
-		alts := make([]query.Query, 0, len(values))
-		for _, v := range values {
-			if facet == backend.FacetConference || facet == backend.FacetYear {
-				n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-				if err != nil {
-					return nil, backend.Errorf(backend.EINVALID, "Filter %s: %q is not a number.", facet, v)
-				}
-				v = strconv.FormatInt(n, 10)
-			}
-			alts = append(alts, keywordQuery(fFacet, facetTerm(facet, v)))
-		}
-		must = append(must, query.NewDisjunctionQuery(alts))
-	}
-	if !q.IncludeHidden {
-		visible := query.NewBoolFieldQuery(false)
-		visible.SetField(fHidden)
-		must = append(must, visible)
-	}
-	return query.NewConjunctionQuery(must), nil
-}
-
 func keywordQuery(field, value string) query.Query {
 	t := query.NewTermQuery(value)
 	t.SetField(field)
 	return t
 }
 
-// sortOrder returns the bleve order of a contract sort; ties by id desc.
-// The field sorts' keys end in the id already (see sortable).
-func sortOrder(s backend.SearchSort) (search.SortOrder, error) {
-	desc := func(field string) *search.SortField {
-		return &search.SortField{Field: field, Desc: true, Type: search.SortFieldAsString}
-	}
+// checkSort reports an unknown sort as EINVALID.
+func checkSort(s backend.SearchSort) error {
 	switch s {
-	case "", backend.SearchRelevance:
-		return search.SortOrder{&search.SortScore{Desc: true}, desc(fID)}, nil
-	case backend.SearchSupports:
-		return search.SortOrder{desc(fSupports)}, nil
-	case backend.SearchVotes:
-		return search.SortOrder{desc(fVotes)}, nil
-	case backend.SearchNewest:
-		return search.SortOrder{desc(fCreatedAt)}, nil
+	case "", backend.SearchRelevance, backend.SearchSupports, backend.SearchVotes, backend.SearchNewest:
+		return nil
 	}
-	return nil, backend.Errorf(backend.EINVALID, "Unknown sort %q.", s)
+	return backend.Errorf(backend.EINVALID, "Unknown sort %q.", s)
 }
 
 // pageOf validates offset and limit and applies the default limit.

@@ -3,12 +3,13 @@ package bleve
 import (
 	"context"
 	"errors"
-	"strconv"
+	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
-	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"ideenmarkt/backend"
 )
@@ -16,13 +17,18 @@ import (
 // Search runs q. A text is searched word by word, every word required; if
 // that finds nothing, any word will do, so that a sentence such as "Bäume
 // auf dem Feld" still finds ideas about trees on the field.
+//
+// bleve supplies the analysis, the term dictionaries (typo and word-start
+// variants) and the postings; matching, scoring, filtering, facet counts
+// and sorting are done here, on columns kept per segment (match.go,
+// collect.go, columns.go), and bleve searches again only for the
+// highlights of the page.
 func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.SearchResult, error) {
 	offset, limit, err := pageOf(q)
 	if err != nil {
 		return nil, err
 	}
-	order, err := sortOrder(q.Sort)
-	if err != nil {
+	if err := checkSort(q.Sort); err != nil {
 		return nil, err
 	}
 	for _, f := range q.Facets {
@@ -30,8 +36,9 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 			return nil, backend.Errorf(backend.EINVALID, "Unknown facet %q.", f)
 		}
 	}
-	filter, err := filterQuery(q)
-	if err != nil {
+	// Filters are checked before the index is needed, so that a bad query
+	// is EINVALID even while the index is unavailable.
+	if _, err := newCollector(q, nil, offset, limit); err != nil {
 		return nil, err
 	}
 	idx, release, err := ix.acquire()
@@ -39,6 +46,9 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 		return nil, err
 	}
 	defer release()
+	if err := ctx.Err(); err != nil {
+		return nil, canceled("search", err)
+	}
 	if len(q.ConferenceIDs) == 0 {
 		return emptyResult(q.Facets), nil
 	}
@@ -48,56 +58,84 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 		return nil, internal("find analyser", errors.New(de.AnalyzerName+" is not registered"))
 	}
 	terms := analyse(analyser, q.Text)
-	var facets *facetCounter
-	run := func(text query.Query) (*bleve.SearchResult, error) {
-		var match query.Query = filter
-		if text != nil {
-			bq := query.NewBooleanQuery(nil, nil, nil)
-			bq.AddMust(text)
-			bq.AddFilter(filter)
-			match = bq
-		}
-		req := bleve.NewSearchRequestOptions(match, limit, offset, false)
-		req.SortByCustom(order)
-		if text == nil || q.Sort != "" && q.Sort != backend.SearchRelevance {
-			// Sorted by a field, or no text to rank by: scores are not used,
-			// and without them bleve merges the postings of the filter's
-			// values, and of a word's variants, as bitmaps.
-			req.Score = bleve.ScoreNone
-		}
-		facets = newFacetCounter(q.Facets)
-		sctx := ctx
-		if facets != nil {
-			sctx = facets.context(ctx)
-		}
-		return ix.search(sctx, idx, req)
-	}
 
-	var res *bleve.SearchResult
-	var words, marked []query.Query
-	if len(terms) == 0 {
-		res, err = run(nil) // every idea the filter lets through
-	} else {
-		if words, marked, err = ix.expand(idx, terms); err != nil {
-			return nil, err
-		}
-		res, err = run(textQuery(words, true))
-		if err == nil && res.Total == 0 && len(words) > 1 {
-			res, err = run(textQuery(words, false))
-		}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, internal("open index reader", err)
 	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, internal("open index reader", err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, internal("open index reader", fmt.Errorf("unexpected reader %T", r))
+	}
+	segs, err := ix.segments(snap)
+	if err != nil {
+		return nil, internal("read segment columns", err)
+	}
+	c, err := newCollector(q, ix.terms.snapshot(), offset, limit)
 	if err != nil {
 		return nil, err
 	}
+
+	var marked []query.Query
+	if len(terms) == 0 {
+		for _, s := range segs {
+			c.addSegment(s.cols, s.deleted)
+		}
+	} else {
+		words := make([][]clause, len(terms))
+		marked = make([]query.Query, len(terms))
+		for i, t := range terms {
+			if words[i], marked[i], err = termClauses(r, t); err != nil {
+				return nil, internal("look up the variants of "+t.term, err)
+			}
+		}
+		if err := matchWords(ctx, segs, words, c); err != nil {
+			if ctx.Err() != nil {
+				return nil, canceled("search", err)
+			}
+			return nil, internal("search", err)
+		}
+	}
+
+	out := emptyResult(q.Facets)
+	out.Total = c.total
+	out.Facets = c.facetCounts(q.Facets, ix.terms.snapshot())
+	ids := c.page(offset)
 	var marks map[string]map[string][]string
-	if len(marked) > 0 && len(res.Hits) > 0 {
+	if len(marked) > 0 && len(ids) > 0 {
 		// Any word: a hit of the all-words query has every word somewhere,
 		// and these are the words it has in the highlighted fields.
-		if marks, err = ix.highlightPage(ctx, idx, textQuery(marked, false), res.Hits); err != nil {
+		if marks, err = ix.highlightPage(ctx, idx, textQuery(marked, false), ids); err != nil {
 			return nil, err
 		}
 	}
-	return toResult(res, q.Facets, facets, marks)
+	for _, id := range ids {
+		out.Hits = append(out.Hits, backend.SearchHit{ID: id, Highlights: marks[docID(id)]})
+	}
+	return out, nil
+}
+
+// segments returns the segments of snap with their columns.
+func (ix *Index) segments(snap *scorch.IndexSnapshot) ([]segmentRef, error) {
+	ss := snap.Segments()
+	raw := make([]segment.Segment, len(ss))
+	for i, s := range ss {
+		raw[i] = s.Segment()
+	}
+	cols, err := ix.cols.get(raw, &ix.terms)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]segmentRef, len(ss))
+	for i, s := range ss {
+		out[i] = segmentRef{seg: raw[i], deleted: s.Deleted(), cols: cols[i]}
+	}
+	return out, nil
 }
 
 // highlightPage finds the matches of text (the words' queries on the
@@ -106,10 +144,10 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 // locations cost: asked for in the main search, bleve decodes them for
 // every match of every variant of every word, though only a page of hits
 // is shown.
-func (ix *Index) highlightPage(ctx context.Context, idx bleve.Index, text query.Query, hits search.DocumentMatchCollection) (map[string]map[string][]string, error) {
+func (ix *Index) highlightPage(ctx context.Context, idx bleve.Index, text query.Query, hits []int64) (map[string]map[string][]string, error) {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
-		ids[i] = h.ID
+		ids[i] = docID(h)
 	}
 	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
@@ -126,27 +164,6 @@ func (ix *Index) highlightPage(ctx context.Context, idx bleve.Index, text query.
 		}
 	}
 	return out, nil
-}
-
-// expand looks up the variants of every term (see termQuery) in the
-// index as it is now.
-func (ix *Index) expand(idx bleve.Index, terms []queryTerm) (words, marked []query.Query, err error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, nil, internal("open index reader", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, nil, internal("open index reader", err)
-	}
-	defer r.Close()
-	words, marked = make([]query.Query, len(terms)), make([]query.Query, len(terms))
-	for i, t := range terms {
-		if words[i], marked[i], err = termQuery(r, t); err != nil {
-			return nil, nil, internal("look up the variants of "+t.term, err)
-		}
-	}
-	return words, marked, nil
 }
 
 func (ix *Index) search(ctx context.Context, idx bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
@@ -168,18 +185,3 @@ func emptyResult(facets []string) *backend.SearchResult {
 	return out
 }
 
-// toResult converts a bleve result; marks holds the highlights by document
-// id.
-func toResult(res *bleve.SearchResult, facets []string, counts *facetCounter, marks map[string]map[string][]string) (*backend.SearchResult, error) {
-	out := emptyResult(facets)
-	out.Total = int(res.Total)
-	for _, h := range res.Hits {
-		id, err := strconv.ParseInt(h.ID, 10, 64)
-		if err != nil {
-			return nil, internal("read hit id", err)
-		}
-		out.Hits = append(out.Hits, backend.SearchHit{ID: id, Highlights: marks[h.ID]})
-	}
-	counts.result(out.Facets)
-	return out, nil
-}
