@@ -184,4 +184,3 @@ func emptyResult(facets []string) *backend.SearchResult {
 	}
 	return out
 }
-
