@@ -36,6 +36,8 @@ type hit struct {
 	score float32 // relevance; 0 without text
 	key   int64   // the sort value of a field sort
 	id    int64
+	seg   int32  // where it is: segment (index in the search's list)
+	doc   uint32 // and document number in it
 }
 
 // newCollector prepares the filters of q over the facet terms named so
@@ -100,8 +102,8 @@ func sortedKeys(m map[string][]string) []string {
 	return keys
 }
 
-// add offers document d of a segment with its columns cols.
-func (c *collector) add(cols *columns, hidden bool, d uint32, score float32) {
+// add offers document d of segment seg with its columns cols.
+func (c *collector) add(seg int, cols *columns, hidden bool, d uint32, score float32) {
 	if hidden && !c.includeHidden {
 		return
 	}
@@ -119,7 +121,7 @@ func (c *collector) add(cols *columns, hidden bool, d uint32, score float32) {
 		}
 	}
 	c.total++
-	h := hit{id: cols.id[d]}
+	h := hit{id: cols.id[d], seg: int32(seg), doc: d}
 	switch c.sort {
 	case "", backend.SearchRelevance:
 		h.score = score
@@ -135,13 +137,13 @@ func (c *collector) add(cols *columns, hidden bool, d uint32, score float32) {
 
 // addSegment offers every document of a segment that is not deleted (a
 // search without text).
-func (c *collector) addSegment(cols *columns, deleted *roaring.Bitmap) {
+func (c *collector) addSegment(seg int, cols *columns, deleted *roaring.Bitmap) {
 	checkHidden := !cols.hidden.IsEmpty()
 	for d := range uint32(len(cols.id)) {
 		if deleted != nil && deleted.Contains(d) {
 			continue
 		}
-		c.add(cols, checkHidden && cols.hidden.Contains(d), d, 0)
+		c.add(seg, cols, checkHidden && cols.hidden.Contains(d), d, 0)
 	}
 }
 
@@ -193,8 +195,8 @@ func (c *collector) push(h hit) {
 	}
 }
 
-// page returns the ids of the hits from offset on, best first.
-func (c *collector) page(offset int) []int64 {
+// page returns the hits from offset on, best first.
+func (c *collector) page(offset int) []hit {
 	slices.SortFunc(c.heap, func(a, b hit) int {
 		if c.better(a, b) {
 			return -1
@@ -204,11 +206,10 @@ func (c *collector) page(offset int) []int64 {
 		}
 		return 0
 	})
-	var ids []int64
-	for i := offset; i < len(c.heap); i++ {
-		ids = append(ids, c.heap[i].id)
+	if offset >= len(c.heap) {
+		return nil
 	}
-	return ids
+	return c.heap[offset:]
 }
 
 // reset forgets what was collected (the any-word fallback starts again).

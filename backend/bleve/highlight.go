@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/search"
 )
 
 // Fragment sizes: a field up to fragmentBytes is shown whole, a longer one
@@ -22,30 +20,18 @@ const (
 type span struct{ start, end int }
 
 // highlights builds the contract's fragments (escaped text, matches in
-// <mark>) from the term locations bleve reports and the stored text. bleve
-// has an HTML highlighter, but we build the fragments ourselves so that
-// escaping is ours to guarantee: every byte of the idea goes through
+// <mark>) from the byte ranges of the matches, by field and array position
+// (comments have several), and the stored text of the fields. bleve has an
+// HTML highlighter, but we build the fragments ourselves so that escaping
+// is ours to guarantee: every byte of the idea goes through
 // html.EscapeString, and <mark> is the only markup added.
-func highlights(h *search.DocumentMatch) map[string][]string {
-	if len(h.Locations) == 0 {
-		return nil
-	}
+func highlights(matches map[string]map[int][]span, texts map[string][]string) map[string][]string {
 	out := map[string][]string{}
 	for _, field := range highlightFields() {
-		byElem := map[int][]span{} // array position (comments) → spans
-		for _, locs := range h.Locations[field] {
-			for _, l := range locs {
-				pos := 0
-				if len(l.ArrayPositions) > 0 {
-					pos = int(l.ArrayPositions[0])
-				}
-				byElem[pos] = append(byElem[pos], span{int(l.Start), int(l.End)})
-			}
-		}
+		byElem := matches[field]
 		if len(byElem) == 0 {
 			continue
 		}
-		texts := storedTexts(h.Fields[field])
 		positions := make([]int, 0, len(byElem))
 		for p := range byElem {
 			positions = append(positions, p)
@@ -53,10 +39,10 @@ func highlights(h *search.DocumentMatch) map[string][]string {
 		slices.Sort(positions)
 		var frags []string
 		for _, p := range positions {
-			if p >= len(texts) || len(frags) == maxCommentFragments {
+			if p >= len(texts[field]) || len(frags) == maxCommentFragments {
 				continue
 			}
-			if f := fragment(texts[p], byElem[p]); f != "" {
+			if f := fragment(texts[field][p], byElem[p]); f != "" {
 				frags = append(frags, f)
 			}
 		}
@@ -68,23 +54,6 @@ func highlights(h *search.DocumentMatch) map[string][]string {
 		return nil
 	}
 	return out
-}
-
-// storedTexts returns a stored field as a list: bleve gives one value as a
-// string and several as a slice.
-func storedTexts(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			s, _ := e.(string)
-			out = append(out, s)
-		}
-		return out
-	}
-	return nil
 }
 
 // fragment returns an escaped excerpt of text with the spans marked, or ""

@@ -3,11 +3,13 @@ package bleve
 import (
 	"errors"
 	"slices"
+	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/blevesearch/vellum/levenshtein"
 
 	"ideenmarkt/backend"
 )
@@ -71,41 +73,49 @@ func analyse(a analysis.Analyzer, text string) []queryTerm {
 // fields people write in (title, body, comments); the other fields match
 // exact words only. The weights are those of bleve's fuzzy and prefix
 // queries (a variant with typos weighted 1/(1+typos)) times the field's
-// boost: an exact word 3, a variant 1, a word start 0.5. The variants are
-// looked up in r's term dictionaries once per search.
+// boost: an exact word 3, a variant 1, a word start 0.5.
 //
-// It also returns, for highlighting the page (a bleve search), the query
-// of the clauses on the fields that are highlighted.
-func termClauses(r index.IndexReader, t queryTerm) (clauses []clause, marks query.Query, err error) {
-	var marked []query.Query
+// The variants are looked up in the term dictionaries of segs directly,
+// with one typo automaton per term for all fields and segments (bleve's
+// own lookup builds it again for every field).
+func termClauses(segs []segmentRef, t queryTerm) ([]clause, error) {
+	var typos segment.Automaton
+	if t.fuzziness > 0 {
+		var err error
+		if typos, err = typoAutomaton(t.term, t.fuzziness); err != nil {
+			return nil, err
+		}
+	}
+	_, size := utf8.DecodeRuneInString(t.term)
+	first := []byte(t.term[:size]) // typos must spare the first letter
+	prefix := []byte(t.term)
+	var clauses []clause
 	for _, f := range textFields() {
-		parts := []clause{{f.name, []byte(t.term), 3 * f.boost}}
-		if f.loose && t.fuzziness > 0 {
-			variants, err := fuzzyVariants(r, f.name, t)
+		marked := slices.Contains(highlightFields(), f.name)
+		clauses = append(clauses, clause{f.name, []byte(t.term), 3 * f.boost, marked})
+		if !f.loose {
+			continue
+		}
+		if typos != nil {
+			variants, err := lookupVariants(segs, f.name, typos, first)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			for _, v := range variants {
-				parts = append(parts, clause{f.name, []byte(v.term), f.boost * v.weight})
+				clauses = append(clauses, clause{f.name, []byte(v.term), f.boost * v.weight, marked})
 			}
 		}
-		if f.loose && utf8.RuneCountInString(t.term) >= 4 {
-			variants, err := prefixVariants(r, f.name, t.term)
+		if utf8.RuneCountInString(t.term) >= 4 {
+			variants, err := lookupVariants(segs, f.name, nil, prefix)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			for _, v := range variants {
-				parts = append(parts, clause{f.name, []byte(v.term), 0.5 * f.boost * v.weight})
-			}
-		}
-		clauses = append(clauses, parts...)
-		if slices.Contains(highlightFields(), f.name) {
-			for _, p := range parts {
-				marked = append(marked, keywordQuery(p.field, string(p.term)))
+				clauses = append(clauses, clause{f.name, []byte(v.term), 0.5 * f.boost, marked})
 			}
 		}
 	}
-	return clauses, query.NewDisjunctionQuery(marked), nil
+	return clauses, nil
 }
 
 // variant is a word of the index that matches a query term, and its weight
@@ -116,60 +126,85 @@ type variant struct {
 	weight float64
 }
 
-// fuzzyVariants lists the words of field within t's typo tolerance that
-// share its first letter (typos there are rare, and the walk of the
-// dictionary stays in that letter's part).
-func fuzzyVariants(r index.IndexReader, field string, t queryTerm) ([]variant, error) {
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return nil, errors.New("the index reader cannot look up fuzzy terms")
-	}
-	_, size := utf8.DecodeRuneInString(t.term)
-	dict, err := fr.FieldDictFuzzy(field, t.term, t.fuzziness, t.term[:size])
-	if err != nil {
-		return nil, err
-	}
-	defer dict.Close()
-	var out []variant
-	for {
-		e, err := dict.Next()
-		if err != nil || e == nil {
-			return out, err
+// lookupVariants lists the words of field in any of segs that begin with
+// prefix and, if a is not nil, that a accepts (weighted by their typos),
+// in byte order.
+func lookupVariants(segs []segmentRef, field string, a segment.Automaton, prefix []byte) ([]variant, error) {
+	end := prefixEnd(prefix)
+	typos := map[string]int{}
+	for _, s := range segs {
+		dict, err := s.dict(field)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, variant{e.Term, 1 / float64(e.EditDistance+1)})
-	}
-}
-
-// prefixVariants lists the words of field that begin with term.
-func prefixVariants(r index.IndexReader, field, term string) ([]variant, error) {
-	dict, err := r.FieldDictPrefix(field, []byte(term))
-	if err != nil {
-		return nil, err
-	}
-	defer dict.Close()
-	var out []variant
-	for {
-		e, err := dict.Next()
-		if err != nil || e == nil {
-			return out, err
+		var it segment.DictionaryIterator
+		if oc, ok := dict.(interface {
+			AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
+		}); ok {
+			it = oc.AutomatonIteratorOmitCount(a, prefix, end)
+		} else {
+			it = dict.AutomatonIterator(a, prefix, end)
 		}
-		out = append(out, variant{e.Term, 1})
+		for {
+			e, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			if d, seen := typos[e.Term]; !seen || int(e.EditDistance) < d {
+				typos[e.Term] = int(e.EditDistance)
+			}
+		}
 	}
+	out := make([]variant, 0, len(typos))
+	for term, d := range typos {
+		w := 1.0
+		if a != nil {
+			w = 1 / float64(d+1)
+		}
+		out = append(out, variant{term, w})
+	}
+	slices.SortFunc(out, func(x, y variant) int { return strings.Compare(x.term, y.term) })
+	return out, nil
 }
 
-// textQuery requires every term (all=true) or any of them; words holds the
-// termQuery of each term.
-func textQuery(words []query.Query, all bool) query.Query {
-	if all {
-		return query.NewConjunctionQuery(words)
+// prefixEnd is the first key after every key that begins with prefix (nil:
+// none).
+func prefixEnd(prefix []byte) []byte {
+	end := slices.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		end[i]++
+		if end[i] != 0 {
+			return end[:i+1]
+		}
 	}
-	return query.NewDisjunctionQuery(words)
+	return nil
 }
 
-func keywordQuery(field, value string) query.Query {
-	t := query.NewTermQuery(value)
-	t.SetField(field)
-	return t
+// The typo automaton builders are expensive to make (two tables), cheap
+// to use; they are made on first use.
+var (
+	levOnce sync.Once
+	lev     [3]*levenshtein.LevenshteinAutomatonBuilder
+	levErr  error
+)
+
+// typoAutomaton accepts the words within distance (1 or 2) typos of term.
+func typoAutomaton(term string, distance int) (segment.Automaton, error) {
+	levOnce.Do(func() {
+		for d := 1; d <= 2 && levErr == nil; d++ {
+			lev[d], levErr = levenshtein.NewLevenshteinAutomatonBuilder(uint8(d), true)
+		}
+	})
+	if levErr != nil {
+		return nil, levErr
+	}
+	if distance < 1 || distance > 2 {
+		return nil, errors.New("typo distance must be 1 or 2")
+	}
+	return lev[distance].BuildDfa(term, uint8(distance))
 }
 
 // checkSort reports an unknown sort as EINVALID.

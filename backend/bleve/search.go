@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"ideenmarkt/backend"
@@ -81,20 +79,22 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 		return nil, err
 	}
 
-	var marked []query.Query
+	var text *textMatch
 	if len(terms) == 0 {
-		for _, s := range segs {
-			c.addSegment(s.cols, s.deleted)
+		for i, s := range segs {
+			c.addSegment(i, s.cols, s.deleted)
 		}
 	} else {
 		words := make([][]clause, len(terms))
-		marked = make([]query.Query, len(terms))
 		for i, t := range terms {
-			if words[i], marked[i], err = termClauses(r, t); err != nil {
+			if words[i], err = termClauses(segs, t); err != nil {
 				return nil, internal("look up the variants of "+t.term, err)
 			}
 		}
-		if err := matchWords(ctx, segs, words, c); err != nil {
+		if text, err = newTextMatch(segs, words); err != nil {
+			return nil, internal("look up postings", err)
+		}
+		if err := text.collect(ctx, c); err != nil {
 			if ctx.Err() != nil {
 				return nil, canceled("search", err)
 			}
@@ -105,17 +105,15 @@ func (ix *Index) Search(ctx context.Context, q backend.SearchQuery) (*backend.Se
 	out := emptyResult(q.Facets)
 	out.Total = c.total
 	out.Facets = c.facetCounts(q.Facets, ix.terms.snapshot())
-	ids := c.page(offset)
-	var marks map[string]map[string][]string
-	if len(marked) > 0 && len(ids) > 0 {
-		// Any word: a hit of the all-words query has every word somewhere,
-		// and these are the words it has in the highlighted fields.
-		if marks, err = ix.highlightPage(ctx, idx, textQuery(marked, false), ids); err != nil {
-			return nil, err
+	hits := c.page(offset)
+	var marks map[int64]map[string][]string
+	if text != nil && len(hits) > 0 {
+		if marks, err = text.highlights(hits); err != nil {
+			return nil, internal("highlight", err)
 		}
 	}
-	for _, id := range ids {
-		out.Hits = append(out.Hits, backend.SearchHit{ID: id, Highlights: marks[docID(id)]})
+	for _, h := range hits {
+		out.Hits = append(out.Hits, backend.SearchHit{ID: h.id, Highlights: marks[h.id]})
 	}
 	return out, nil
 }
@@ -136,45 +134,6 @@ func (ix *Index) segments(snap *scorch.IndexSnapshot) ([]segmentRef, error) {
 		out[i] = segmentRef{seg: raw[i], deleted: s.Deleted(), cols: cols[i]}
 	}
 	return out, nil
-}
-
-// highlightPage finds the matches of text (the words' queries on the
-// highlighted fields) in the hits of one page and cuts their fragments. It
-// is a second search, restricted to those documents, because term
-// locations cost: asked for in the main search, bleve decodes them for
-// every match of every variant of every word, though only a page of hits
-// is shown.
-func (ix *Index) highlightPage(ctx context.Context, idx bleve.Index, text query.Query, hits []int64) (map[string]map[string][]string, error) {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = docID(h)
-	}
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
-	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	req.IncludeLocations = true
-	req.Fields = highlightFields()
-	res, err := ix.search(ctx, idx, req)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]map[string][]string, len(res.Hits))
-	for _, h := range res.Hits {
-		if m := highlights(h); m != nil {
-			out[h.ID] = m
-		}
-	}
-	return out, nil
-}
-
-func (ix *Index) search(ctx context.Context, idx bleve.Index, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, canceled("search", err)
-		}
-		return nil, internal("search", err)
-	}
-	return res, nil
 }
 
 func emptyResult(facets []string) *backend.SearchResult {
