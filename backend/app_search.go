@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -239,25 +240,23 @@ func (s *searchScope) visible(i *Idea) bool {
 // searchIndex runs q on the index and reloads the hits from the Store.
 // Facets are counted disjunctively: the counts of a facet with a filter come
 // from the same query without that filter, so that ticking "Umwelt" still
-// shows how many ideas "Verkehr" would add.
+// shows how many ideas "Verkehr" would add. Those searches run alongside the
+// main one, so that a filter costs the reader CPU time, not waiting time.
 func (a *App) searchIndex(ctx context.Context, scope *searchScope, q SearchQuery) (*SearchPage, error) {
 	main := q
 	main.Facets = nil
+	var filtered []string
 	for _, f := range SearchFacets {
 		if len(q.Filters[f]) == 0 {
 			main.Facets = append(main.Facets, f)
+		} else {
+			filtered = append(filtered, f)
 		}
 	}
-	res, err := a.Search.Search(ctx, main)
-	if err != nil {
-		return nil, err
-	}
-	facets := map[string][]FacetCount{}
-	for _, f := range SearchFacets {
-		facets[f] = res.Facets[f]
-		if len(q.Filters[f]) == 0 {
-			continue
-		}
+	facetResults := make([]*SearchResult, len(filtered))
+	facetErrs := make([]error, len(filtered))
+	var wg sync.WaitGroup
+	for n, f := range filtered {
 		fq := q
 		fq.Filters = map[string][]string{}
 		for k, vs := range q.Filters {
@@ -266,11 +265,24 @@ func (a *App) searchIndex(ctx context.Context, scope *searchScope, q SearchQuery
 			}
 		}
 		fq.Facets, fq.Offset, fq.Limit = []string{f}, 0, 1
-		fr, err := a.Search.Search(ctx, fq)
-		if err != nil {
-			return nil, err
+		wg.Go(func() { facetResults[n], facetErrs[n] = a.Search.Search(ctx, fq) })
+	}
+	res, err := a.Search.Search(ctx, main)
+	wg.Wait()
+	for _, e := range facetErrs {
+		if err == nil {
+			err = e // the first error decides, as if they had run in turn
 		}
-		facets[f] = fr.Facets[f]
+	}
+	if err != nil {
+		return nil, err
+	}
+	facets := map[string][]FacetCount{}
+	for _, f := range SearchFacets {
+		facets[f] = res.Facets[f]
+	}
+	for n, f := range filtered {
+		facets[f] = facetResults[n].Facets[f]
 	}
 	ids := make([]int64, len(res.Hits))
 	for n, h := range res.Hits {
