@@ -18,8 +18,9 @@ type App struct {
 	// when no indexer runs.
 	Indexer SearchIndexer
 
-	live   *LiveFeed  // set by StartLive; nil when nothing listens
-	rounds roundCache // rounds of recent ballots (see roundCache)
+	live        *LiveFeed       // set by StartLive; nil when nothing listens
+	rounds      roundCache      // rounds of recent ballots (see roundCache)
+	conferences conferenceCache // every conference, for search (see conferenceCache)
 }
 
 // NewApp returns an App with the real clock and a 12-hour session lifetime:

@@ -78,6 +78,7 @@ func (a *App) CreateConference(ctx context.Context, actor Actor, in ConferenceIn
 	for attempt := 0; ; attempt++ {
 		c.JoinCode = NewJoinCode()
 		err := a.Store.CreateConference(ctx, c)
+		a.conferences.clear()
 		if ErrorCode(err) != ECONFLICT {
 			if err != nil {
 				return ConferenceView{}, err
@@ -174,5 +175,6 @@ func (a *App) changeConference(ctx context.Context, actor Actor, slug string, ve
 		return ConferenceView{}, err
 	}
 	a.rounds.clear() // phase and voting rules of cached rounds
+	a.conferences.clear()
 	return viewConference(actor, c), nil
 }

@@ -132,6 +132,9 @@ func (f *LiveFeed) step(ctx context.Context, cursor int64) (int64, error) {
 			case EntityRound, EntitySession, EntityConference:
 				f.app.rounds.clear() // perhaps another instance's change
 			}
+			if c.Entity == EntityConference {
+				f.app.conferences.clear()
+			}
 			switch c.Entity {
 			case EntityRound:
 				stale["round:"+strconv.FormatInt(c.EntityID, 10)] = true

@@ -211,22 +211,18 @@ func cleanFilter(v *Validation, name string, values []string) []string {
 // drafts, which only organisers see (as findVisibleConference decides).
 func (a *App) searchScope(ctx context.Context, actor Actor) (*searchScope, error) {
 	s := &searchScope{actor: actor, byID: map[int64]*Conference{}, includeHidden: actor.IsOrganizer()}
-	for offset := 0; ; offset += MaxPageSize {
-		cs, total, err := a.Store.FindConferences(ctx, ConferenceFilter{IncludeDrafts: actor.IsOrganizer(), Offset: offset, Limit: MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			if c.Phase == PhaseDraft && !actor.IsOrganizer() {
-				continue // the Store filtered drafts already; this keeps the rule here too
-			}
-			s.conferences = append(s.conferences, c)
-			s.byID[c.ID] = c
-		}
-		if len(cs) == 0 || offset+len(cs) >= total {
-			return s, nil
-		}
+	all, err := a.conferences.all(ctx, a.Store)
+	if err != nil {
+		return nil, err
 	}
+	for _, c := range all {
+		if c.Phase == PhaseDraft && !actor.IsOrganizer() {
+			continue
+		}
+		s.conferences = append(s.conferences, c)
+		s.byID[c.ID] = c
+	}
+	return s, nil
 }
 
 // visible reports whether the actor may find idea i in a search.

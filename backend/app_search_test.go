@@ -377,3 +377,20 @@ func TestSearchDegraded(t *testing.T) {
 		})
 	}
 }
+
+// Another instance's change to a conference reaches this instance's search
+// within the conference cache's second, without a live feed.
+func TestSearchSeesOtherInstancesConferenceChanges(t *testing.T) {
+	w := MustSearchWorld(t)
+	other := backend.NewApp(w.app.Store) // a second instance on the same database
+	other.Now = w.app.Now
+	visitor := backend.Actor{}
+	if got := sortedIDs(itemIDs(w.MustSearch(t, visitor, backend.SearchInput{Text: "Radweg"}))...); !slices.Equal(got, sortedIDs(w.radweg, w.alt)) {
+		t.Fatalf("before: ids = %v", got)
+	}
+	MustSetPhases(t, other, w.orga, "archiv", backend.PhaseClosed, backend.PhaseLive, backend.PhaseIdeas, backend.PhaseDraft)
+	time.Sleep(1100 * time.Millisecond) // the cache's lifetime
+	if got := itemIDs(w.MustSearch(t, visitor, backend.SearchInput{Text: "Radweg"})); !slices.Equal(got, []int64{w.radweg}) {
+		t.Errorf("after: ids = %v, want only %d: archiv is a draft now", got, w.radweg)
+	}
+}
