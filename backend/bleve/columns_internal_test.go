@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"ideenmarkt/backend"
+	"ideenmarkt/backend/searchtest"
 )
 
 // The columns are per segment and must follow what scorch does to segments:
@@ -69,7 +70,7 @@ func TestColumnsFollowSegments(t *testing.T) {
 						t.Fatal(err)
 					}
 					want, counts := modelSearch(model, q)
-					if got := idsOf(res); !slices.Equal(got, want) {
+					if got := searchtest.IDs(res); !slices.Equal(got, want) {
 						t.Errorf("ids\n got %v\nwant %v", got, want)
 					}
 					if res.Total != len(want) {
@@ -147,12 +148,4 @@ func firstWord(s string) string {
 		}
 	}
 	return s
-}
-
-func idsOf(res *backend.SearchResult) []int64 {
-	ids := make([]int64, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	return ids
 }
