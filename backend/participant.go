@@ -29,14 +29,21 @@ type Participant struct {
 	Role         ConferenceRole `json:"role"`
 	CreatedAt    time.Time      `json:"createdAt"`
 	LeftAt       *time.Time     `json:"leftAt,omitempty"`
+	// RegistrationID links the browser to a registration (from the ticket
+	// page), so that voting can require check-in; nil if not linked.
+	RegistrationID *int64 `json:"registrationId,omitempty"`
 }
 
 // JoinInput is what a person enters to join a conference.
 type JoinInput struct {
-	Code        string `json:"code"`
-	Invite      string `json:"invite"` // a personal invite token, instead of the code`
-	DisplayName string `json:"displayName"`
-	Department  string `json:"department"`
+	Code   string `json:"code"`
+	Invite string `json:"invite"` // a personal invite token, instead of the code
+	// Registration is the token of a registration's personal link, instead
+	// of the code: joining from the ticket page links the browser to the
+	// registration (for conferences that require check-in to vote).
+	Registration string `json:"registration"`
+	DisplayName  string `json:"displayName"`
+	Department   string `json:"department"`
 }
 
 // MaxDisplayNameLen keeps names readable on a projector.

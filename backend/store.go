@@ -23,6 +23,8 @@ import (
 // The Store holds no business rules: phases, permissions and validation live in
 // App, above storage.
 type Store interface {
+	RegistrationStore // registrations and the mail outbox (registration.go)
+
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// SchemaVersion returns the applied migration version.

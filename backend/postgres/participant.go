@@ -11,14 +11,14 @@ import (
 	"ideenmarkt/backend"
 )
 
-const participantColumns = `id, conference_id, key_hash, display_name, department, role, created_at, left_at`
+const participantColumns = `id, conference_id, key_hash, display_name, department, role, created_at, left_at, registration_id`
 
 // scanParticipant reads participantColumns. A NULL key_hash (after leaving)
 // is "", and the times are UTC.
 func scanParticipant(row pgx.Row) (*backend.Participant, error) {
 	var p backend.Participant
 	var keyHash *string
-	if err := row.Scan(&p.ID, &p.ConferenceID, &keyHash, &p.DisplayName, &p.Department, &p.Role, &p.CreatedAt, &p.LeftAt); err != nil {
+	if err := row.Scan(&p.ID, &p.ConferenceID, &keyHash, &p.DisplayName, &p.Department, &p.Role, &p.CreatedAt, &p.LeftAt, &p.RegistrationID); err != nil {
 		return nil, err
 	}
 	if keyHash != nil {
@@ -44,9 +44,9 @@ func (s *Store) CreateParticipant(ctx context.Context, p *backend.Participant, i
 				return nil, err
 			}
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO participants (conference_id, key_hash, display_name, department, role, created_at, left_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			p.ConferenceID, nullString(p.KeyHash), p.DisplayName, p.Department, p.Role, p.CreatedAt, p.LeftAt).Scan(&id)
+		err := tx.QueryRow(ctx, `INSERT INTO participants (conference_id, key_hash, display_name, department, role, created_at, left_at,
+			registration_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			p.ConferenceID, nullString(p.KeyHash), p.DisplayName, p.Department, p.Role, p.CreatedAt, p.LeftAt, p.RegistrationID).Scan(&id)
 		if err != nil {
 			return nil, wrap(err, "insert participant")
 		}
@@ -129,14 +129,15 @@ func (s *Store) FindParticipantByKey(ctx context.Context, conferenceID int64, ke
 }
 
 // UpdateParticipant writes DisplayName, Department, Role, KeyHash ("" as
-// NULL) and LeftAt, and records the change under the stored conference. A
-// missing id is ENOTFOUND; a KeyHash taken in the conference is ECONFLICT.
+// NULL), LeftAt and RegistrationID, and records the change under the stored
+// conference. A missing id is ENOTFOUND; a KeyHash taken in the conference
+// is ECONFLICT.
 func (s *Store) UpdateParticipant(ctx context.Context, p *backend.Participant) error {
 	return s.inChangeTx(ctx, func(tx pgx.Tx) (backend.Change, error) {
 		var conferenceID int64
-		err := tx.QueryRow(ctx, `UPDATE participants SET display_name = $1, department = $2, role = $3, key_hash = $4, left_at = $5
-			WHERE id = $6 RETURNING conference_id`,
-			p.DisplayName, p.Department, p.Role, nullString(p.KeyHash), p.LeftAt, p.ID).Scan(&conferenceID)
+		err := tx.QueryRow(ctx, `UPDATE participants SET display_name = $1, department = $2, role = $3, key_hash = $4, left_at = $5,
+			registration_id = $6 WHERE id = $7 RETURNING conference_id`,
+			p.DisplayName, p.Department, p.Role, nullString(p.KeyHash), p.LeftAt, p.RegistrationID, p.ID).Scan(&conferenceID)
 		if err != nil {
 			return backend.Change{}, wrap(err, "update participant")
 		}

@@ -9,16 +9,17 @@ import (
 	"ideenmarkt/backend"
 )
 
-const participantColumns = `id, conference_id, key_hash, display_name, department, role, created_at, left_at`
+const participantColumns = `id, conference_id, key_hash, display_name, department, role, created_at, left_at, registration_id`
 
 func scanParticipant(r rowScanner) (*backend.Participant, error) {
 	var p backend.Participant
 	var keyHash, left sql.NullString
 	var created string
-	if err := r.Scan(&p.ID, &p.ConferenceID, &keyHash, &p.DisplayName, &p.Department, &p.Role, &created, &left); err != nil {
+	var registration sql.NullInt64
+	if err := r.Scan(&p.ID, &p.ConferenceID, &keyHash, &p.DisplayName, &p.Department, &p.Role, &created, &left, &registration); err != nil {
 		return nil, err
 	}
-	p.KeyHash = keyHash.String
+	p.KeyHash, p.RegistrationID = keyHash.String, int64Ptr(registration)
 	var err error
 	if p.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
@@ -43,9 +44,10 @@ func (s *Store) CreateParticipant(ctx context.Context, p *backend.Participant, i
 				return nil, err
 			}
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO participants (conference_id, key_hash, display_name, department, role, created_at, left_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.ConferenceID, nullString(p.KeyHash), p.DisplayName, p.Department, p.Role, fmtTime(p.CreatedAt), nullTime(p.LeftAt)).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO participants (conference_id, key_hash, display_name, department, role, created_at, left_at,
+			registration_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.ConferenceID, nullString(p.KeyHash), p.DisplayName, p.Department, p.Role, fmtTime(p.CreatedAt), nullTime(p.LeftAt),
+			nullInt64(p.RegistrationID)).Scan(&id)
 		if err != nil {
 			return nil, wrap(err, "insert participant")
 		}
@@ -121,13 +123,14 @@ func (s *Store) FindParticipantByKey(ctx context.Context, conferenceID int64, ke
 	return p, wrap(err, "find participant")
 }
 
-// UpdateParticipant writes DisplayName, Department, Role, KeyHash and LeftAt.
+// UpdateParticipant writes DisplayName, Department, Role, KeyHash, LeftAt and
+// RegistrationID.
 func (s *Store) UpdateParticipant(ctx context.Context, p *backend.Participant) error {
 	return s.inChangeTx(ctx, func(tx *sql.Tx) (backend.Change, error) {
 		var conferenceID int64
-		err := tx.QueryRowContext(ctx, `UPDATE participants SET display_name = ?, department = ?, role = ?, key_hash = ?, left_at = ?
-			WHERE id = ? RETURNING conference_id`,
-			p.DisplayName, p.Department, p.Role, nullString(p.KeyHash), nullTime(p.LeftAt), p.ID).Scan(&conferenceID)
+		err := tx.QueryRowContext(ctx, `UPDATE participants SET display_name = ?, department = ?, role = ?, key_hash = ?, left_at = ?,
+			registration_id = ? WHERE id = ? RETURNING conference_id`,
+			p.DisplayName, p.Department, p.Role, nullString(p.KeyHash), nullTime(p.LeftAt), nullInt64(p.RegistrationID), p.ID).Scan(&conferenceID)
 		if err != nil {
 			return backend.Change{}, wrap(err, "update participant")
 		}

@@ -39,6 +39,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SearchCursor", func(t *testing.T) { testSearchCursor(t, open) })
 	t.Run("IdeasByIDs", func(t *testing.T) { testIdeasByIDs(t, open) })
 	t.Run("FollowUp", func(t *testing.T) { testFollowUp(t, open) })
+	t.Run("Registration", func(t *testing.T) { testRegistration(t, open) })
+	t.Run("MailOutbox", func(t *testing.T) { testMailOutbox(t, open) })
 }
 
 // now is a fixed, microsecond-precise instant: both engines keep microseconds.
