@@ -17,6 +17,9 @@ type App struct {
 	// Indexer reports how far Search trails the Store (for /readyz); nil
 	// when no indexer runs.
 	Indexer SearchIndexer
+	// PublicURL is where people reach the app (https://ideen.stadt.example),
+	// for the links in e-mails.
+	PublicURL string
 
 	live        *LiveFeed       // set by StartLive; nil when nothing listens
 	rounds      roundCache      // rounds of recent ballots (see roundCache)

@@ -47,6 +47,11 @@ func (a *App) CastBallot(ctx context.Context, actor Actor, roundID int64, in Bal
 		return BallotReceipt{}, Errorf(ECONFLICT, "This vote is closed.")
 	}
 	p := rc.member.Participant
+	if rc.requireCheckIn {
+		if err := a.checkedIn(ctx, p); err != nil {
+			return BallotReceipt{}, err
+		}
+	}
 	b := &Ballot{RoundID: r.ID, VoterKey: voterKey(r, p.ID), ClientID: in.ClientBallotID, Values: in.Values, CastAt: now, UpdatedAt: now}
 	if !r.Anonymous {
 		b.ParticipantID = &p.ID
@@ -65,6 +70,25 @@ func (a *App) CastBallot(ctx context.Context, actor Actor, roundID int64, in Bal
 		a.ballotCast(r.ID)
 	}
 	return receipt(b, outcome), nil
+}
+
+// checkedIn is the eligibility rule of conferences that require check-in:
+// the participant's browser is linked to a registration (from the ticket
+// page) and that registration is checked in.
+func (a *App) checkedIn(ctx context.Context, p *Participant) error {
+	if p.RegistrationID == nil {
+		return fieldError(EFORBIDDEN, "ballot", "not_linked", "Zum Abstimmen bitte dieses Gerät über die Ticket-Seite mit Ihrer Anmeldung verbinden.",
+			"To vote, please link this device to your registration from your ticket page.")
+	}
+	r, err := a.Store.FindRegistrationByID(ctx, *p.RegistrationID)
+	if err != nil {
+		return err
+	}
+	if r.CheckedInAt == nil || r.Status != RegistrationConfirmed {
+		return fieldError(EFORBIDDEN, "ballot", "not_checked_in", "Abstimmen können nur eingecheckte Teilnehmende. Bitte am Eingang einchecken.",
+			"Only checked-in participants can vote. Please check in at the entrance.")
+	}
+	return nil
 }
 
 func receipt(b *Ballot, o CastOutcome) BallotReceipt {

@@ -147,6 +147,9 @@ func (f *LiveFeed) step(ctx context.Context, cursor int64) (int64, error) {
 				stale["conference:"+strconv.FormatInt(c.ConferenceID, 10)] = true
 			case EntityConference:
 				stale["conference:"+strconv.FormatInt(c.ConferenceID, 10)] = true
+				stale["door:"+strconv.FormatInt(c.ConferenceID, 10)] = true // the venue limit
+			case EntityRegistration:
+				stale["door:"+strconv.FormatInt(c.ConferenceID, 10)] = true
 			}
 		}
 		if len(cs) < 500 {
@@ -214,7 +217,7 @@ func ParseTopic(topic string) (kind string, id int64, ok bool) {
 		return "", 0, false
 	}
 	switch kind {
-	case "round", "session", "conference":
+	case "round", "session", "conference", "door":
 		return kind, id, true
 	}
 	return "", 0, false
@@ -263,6 +266,17 @@ func (a *App) AuthorizeTopic(ctx context.Context, actor Actor, topic string, wan
 		if err := PermitVoting(m, c, ActViewRound, nil, nil); err != nil {
 			return Subscription{}, err
 		}
+	case "door":
+		c, err := a.Store.FindConferenceByID(ctx, id)
+		if ErrorCode(err) == ENOTFOUND {
+			return Subscription{}, Errorf(ENOTFOUND, "Conference not found.")
+		} else if err != nil {
+			return Subscription{}, err
+		}
+		if _, err := a.doorConference(ctx, actor, c.Slug); err != nil {
+			return Subscription{}, err
+		}
+		return Subscription{View: ViewPublic}, nil // the headcount: one view, at the phone rate
 	}
 	sub := Subscription{View: ViewPublic, Presenter: m.Role >= MemberModerator}
 	if wantModerator {
@@ -362,6 +376,12 @@ func (a *App) livePayloads(ctx context.Context, topic string) ([2][]byte, error)
 			}
 		}
 		public, moderator = pub, liveSession{Session: s, Rounds: rounds}
+	case "door":
+		d, err := a.doorPayload(ctx, id)
+		if err != nil {
+			return out, err
+		}
+		public, moderator = d, d
 	default:
 		open, err := a.Store.FindOpenRounds(ctx)
 		if err != nil {

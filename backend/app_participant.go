@@ -60,7 +60,28 @@ func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) 
 	}
 	var v Validation
 	var invite *Invite
+	var reg *Registration
 	switch code := NormalizeJoinCode(in.Code); {
+	case strings.TrimSpace(in.Registration) != "":
+		r, _, err := a.registrationByToken(ctx, in.Registration)
+		switch {
+		case ErrorCode(err) == ENOTFOUND || (err == nil && r.ConferenceID != c.ID):
+			v.Add("registration", "unknown", "Dieser Link gilt nicht (mehr). Bitte den Link aus der neuesten E-Mail verwenden.",
+				"This link is not (or no longer) valid. Please use the link from the newest e-mail.")
+		case err != nil:
+			return nil, "", err
+		case r.Status != RegistrationConfirmed:
+			v.Add("registration", "not_confirmed", "Mit dem Gerät verbinden lässt sich nur eine bestätigte Anmeldung.",
+				"Only a confirmed registration can be linked to a device.")
+		default:
+			reg = r
+			if strings.TrimSpace(in.DisplayName) == "" {
+				in.DisplayName = r.Name
+			}
+			if strings.TrimSpace(in.Department) == "" && contains(c.Departments, r.Department) {
+				in.Department = r.Department
+			}
+		}
 	case strings.TrimSpace(in.Invite) != "":
 		invite, err = a.Store.FindInviteByToken(ctx, c.ID, HashToken(strings.TrimSpace(in.Invite)))
 		if ErrorCode(err) == ENOTFOUND {
@@ -91,6 +112,9 @@ func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) 
 			return nil, "", inviteUsed()
 		}
 		p.DisplayName, p.Department = in.DisplayName, in.Department
+		if reg != nil {
+			p.RegistrationID = &reg.ID
+		}
 		if err := a.Store.UpdateParticipant(ctx, p); err != nil {
 			return nil, "", err
 		}
@@ -107,6 +131,9 @@ func (a *App) Join(ctx context.Context, actor Actor, slug string, in JoinInput) 
 	}
 	p = &Participant{ConferenceID: c.ID, KeyHash: HashToken(key), DisplayName: in.DisplayName, Department: in.Department,
 		Role: RoleParticipant, CreatedAt: a.now()}
+	if reg != nil {
+		p.RegistrationID = &reg.ID
+	}
 	if err := a.Store.CreateParticipant(ctx, p, inviteID); err != nil {
 		if ErrorCode(err) != ECONFLICT {
 			return nil, "", err

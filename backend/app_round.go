@@ -49,6 +49,9 @@ type roundContext struct {
 	session *AgendaSession
 	round   *Round
 	member  Member
+	// requireCheckIn: only checked-in participants may vote (registration
+	// settings); set by loadBallotRound only.
+	requireCheckIn bool
 }
 
 // loadRound loads a round, its session and conference, and the actor's
@@ -78,10 +81,16 @@ func (a *App) loadBallotRound(ctx context.Context, actor Actor, id int64) (*roun
 	e, ok := a.rounds.get(id)
 	if !ok {
 		rc, err := a.loadRound(ctx, actor, id)
-		if err == nil {
-			a.rounds.put(id, roundCacheEntry{round: rc.round, session: rc.session, conf: rc.conf})
+		if err != nil {
+			return nil, err
 		}
-		return rc, err
+		settings, err := a.registrationSettings(ctx, rc.conf)
+		if err != nil {
+			return nil, err
+		}
+		rc.requireCheckIn = settings.RequireCheckIn
+		a.rounds.put(id, roundCacheEntry{round: rc.round, session: rc.session, conf: rc.conf, requireCheckIn: rc.requireCheckIn})
+		return rc, nil
 	}
 	m, err := a.member(ctx, actor, e.conf)
 	if err != nil {
@@ -93,7 +102,7 @@ func (a *App) loadBallotRound(ctx context.Context, actor Actor, id int64) (*roun
 	if err := PermitVoting(m, e.conf, ActViewRound, e.session, e.round); err != nil {
 		return nil, err
 	}
-	return &roundContext{conf: e.conf, session: e.session, round: e.round, member: m}, nil
+	return &roundContext{conf: e.conf, session: e.session, round: e.round, member: m, requireCheckIn: e.requireCheckIn}, nil
 }
 
 // viewRound builds the actor's view of a round, counting its ballots.

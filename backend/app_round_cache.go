@@ -30,7 +30,9 @@ type roundCacheEntry struct {
 	round   *Round // shared by concurrent ballots: read only
 	session *AgendaSession
 	conf    *Conference
-	expires time.Time
+	// requireCheckIn is the conference's registration setting.
+	requireCheckIn bool
+	expires        time.Time
 }
 
 func (c *roundCache) get(id int64) (roundCacheEntry, bool) {
