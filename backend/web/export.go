@@ -95,34 +95,22 @@ func (s *Server) exportIdeasCSV(c *fiber.Ctx) error {
 	return c.Send(s.exportCSV(t))
 }
 
-// exportCSV writes the table as German spreadsheet programs open it: UTF-8
-// with a byte order mark, ";" between cells, CRLF line ends, dates as
-// "02.03.2026 09:30". Line breaks inside a cell stay LF, as in the XLSX
-// (encoding/csv's UseCRLF would turn them into CRLF too, so each record's
-// end is written here instead).
+// exportCSV writes the table as German spreadsheet programs open it (see
+// csvTable), dates as "02.03.2026 09:30".
 func (s *Server) exportCSV(t *backend.ExportTable) []byte {
-	var b bytes.Buffer
-	b.WriteString("\ufeff")
-	w := csv.NewWriter(&b)
-	w.Comma = ';'
-	write := func(row []string) {
-		w.Write(row)
-		w.Flush() // writes to a bytes.Buffer cannot fail; the record now ends in b with "\n"
-		b.Truncate(b.Len() - 1)
-		b.WriteString("\r\n")
-	}
-	row := make([]string, len(exportColumns))
+	rows := make([][]string, 0, len(t.Rows)+1)
+	header := make([]string, len(exportColumns))
 	for n, col := range exportColumns {
-		row[n] = col.header
+		header[n] = col.header
 	}
-	write(row)
+	rows = append(rows, header)
 	for i := range t.Rows {
+		row := make([]string, len(exportColumns))
 		for n, v := range s.exportCells(&t.Rows[i]) {
 			switch v := v.(type) {
 			case int:
 				row[n] = strconv.Itoa(v)
 			case time.Time:
-				row[n] = ""
 				if !v.IsZero() {
 					row[n] = v.In(exportZone).Format("02.01.2006 15:04")
 				}
@@ -130,7 +118,26 @@ func (s *Server) exportCSV(t *backend.ExportTable) []byte {
 				row[n] = exportString(v)
 			}
 		}
-		write(row)
+		rows = append(rows, row)
+	}
+	return csvTable(rows)
+}
+
+// csvTable writes rows as German spreadsheet programs open them: UTF-8
+// with a byte order mark, ";" between cells, CRLF line ends. Line breaks
+// inside a cell stay LF, as in the XLSX (encoding/csv's UseCRLF would turn
+// them into CRLF too, so each record's end is written here instead).
+// Cells must be formula-safe already (exportString).
+func csvTable(rows [][]string) []byte {
+	var b bytes.Buffer
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	w.Comma = ';'
+	for _, row := range rows {
+		w.Write(row)
+		w.Flush() // writes to a bytes.Buffer cannot fail; the record now ends in b with "\n"
+		b.Truncate(b.Len() - 1)
+		b.WriteString("\r\n")
 	}
 	return b.Bytes()
 }

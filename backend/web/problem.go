@@ -66,7 +66,11 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		s.log.Error("request failed", slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("err", err))
 	}
 	p.Title = http.StatusText(p.Status)
-	if p.Code != backend.EINVALID && p.Code != backend.ECONFLICT {
+	switch p.Code {
+	case backend.EINVALID, backend.ECONFLICT, backend.ENOTFOUND, backend.EFORBIDDEN:
+		// Field messages say which input was wrong ("this ticket is
+		// unknown", "check in first"); other errors carry none.
+	default:
 		p.Fields = nil
 	}
 	s.setSecurityHeaders(c) // errors raised before routing skipped the middleware

@@ -43,15 +43,16 @@ type Options struct {
 
 // Server is the Fiber application with its dependencies.
 type Server struct {
-	app     *backend.App
-	opts    Options
-	log     *slog.Logger
-	fiber   *fiber.App
-	secure  bool
-	origin  string
-	logins  *rateLimiter
-	joins   *rateLimiter
-	metrics *httpMetrics
+	app           *backend.App
+	opts          Options
+	log           *slog.Logger
+	fiber         *fiber.App
+	secure        bool
+	origin        string
+	logins        *rateLimiter
+	joins         *rateLimiter
+	registrations *rateLimiter // registration attempts per client address
+	metrics       *httpMetrics
 }
 
 // New builds the Fiber app and registers every route.
@@ -62,7 +63,10 @@ func New(app *backend.App, opts Options) *Server {
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{app: app, opts: opts, log: opts.Log, logins: newRateLimiter(10, 10*time.Minute), joins: newRateLimiter(20, 10*time.Minute)}
+	s := &Server{app: app, opts: opts, log: opts.Log, logins: newRateLimiter(10, 10*time.Minute), joins: newRateLimiter(20, 10*time.Minute),
+		// Staff register from the city's network, often behind one address;
+		// the limit stops a script, not a department.
+		registrations: newRateLimiter(300, 10*time.Minute)}
 	if u, err := url.Parse(opts.BaseURL); err == nil && u.Host != "" {
 		s.secure = u.Scheme == "https"
 		s.origin = u.Scheme + "://" + u.Host
@@ -175,6 +179,20 @@ func (s *Server) routes() {
 	api.Post("/rounds/:id/:action", s.roundAction)
 	api.Get("/ideas/:id/results", s.ideaResults)
 	api.Get("/search", s.search)
+	api.Post("/conferences/:slug/registrations", s.register)
+	api.Get("/conferences/:slug/registrations", s.listRegistrations)
+	api.Post("/conferences/:slug/registrations/:id/cancel", s.cancelRegistrationFor)
+	api.Get("/conferences/:slug/registration-settings", s.registrationSettings)
+	api.Put("/conferences/:slug/registration-settings", s.saveRegistrationSettings)
+	api.Get("/conferences/:slug/registration-dashboard", s.registrationDashboard)
+	api.Get("/conferences/:slug/attendance.csv", s.attendanceCSV)
+	api.Post("/conferences/:slug/check-ins", s.checkIn)
+	api.Post("/conferences/:slug/walk-ins", s.walkIn)
+	api.Get("/registration", s.myRegistration)
+	api.Patch("/registration", s.updateMyRegistration)
+	api.Delete("/registration", s.eraseMyRegistration)
+	api.Get("/registration/export", s.exportMyRegistration)
+	api.Post("/registration/:action", s.registrationAction)
 	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "No such API endpoint.") })
 
 	s.mountFrontend()
