@@ -26,6 +26,7 @@ frontend: frontend/node_modules/.installed
 
 go-build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ideenmarkt
+	$(GO) build -trimpath -o bin/ideenmarkt-mailcatcher ./cmd/ideenmarkt-mailcatcher
 
 ## test: everything — lint, Go tests (SQLite, throwaway PostgreSQL, bleve), frontend checks, browser tests
 test: lint test-go test-frontend test-e2e

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ideenmarkt/backend/mail"
 )
 
 // Config is every setting of ideenmarkt. It is filled once, in this order:
@@ -32,6 +34,12 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	LogLevel        string
 	LogFormat       string
+	SMTPHost        string
+	SMTPPort        string
+	SMTPUsername    string
+	SMTPPassword    string
+	SMTPFrom        string
+	SMTPSecurity    string
 }
 
 // setting describes one Config field for every source and for `ideenmarkt config`.
@@ -58,6 +66,12 @@ func (c *Config) settings() []setting {
 		{"SHUTDOWN_TIMEOUT", "15s", "How long in-flight requests may take to finish on SIGTERM.", &c.ShutdownTimeout},
 		{"LOG_LEVEL", "info", "Log level: debug, info, warn or error.", &c.LogLevel},
 		{"LOG_FORMAT", "text", "Log format: text or json.", &c.LogFormat},
+		{"SMTP_HOST", "", "Mail server for registration e-mails. Empty: mails wait in the database until one is set.", &c.SMTPHost},
+		{"SMTP_PORT", "", "Mail server port. Empty: 587 (starttls), 465 (tls) or 25 (none).", &c.SMTPPort},
+		{"SMTP_USERNAME", "", "Mail server login (AUTH PLAIN, only over TLS or to localhost). Empty: no login.", &c.SMTPUsername},
+		{"SMTP_PASSWORD", "", "Mail server password.", &c.SMTPPassword},
+		{"SMTP_FROM", "", "Sender of the e-mails (\"Ideenmarkt <noreply@stadt.example>\"). Required with SMTP_HOST.", &c.SMTPFrom},
+		{"SMTP_SECURITY", "starttls", "starttls, tls (implicit, port 465) or none (only to localhost).", &c.SMTPSecurity},
 	}
 }
 
@@ -169,6 +183,14 @@ func (c *Config) loadFile(path string) error {
 	return sc.Err()
 }
 
+// MailConfig is the SMTP settings as backend/mail reads them; ok is false
+// when no mail server is set.
+func (c *Config) MailConfig() (cfg mail.Config, ok bool, err error) {
+	vals := map[string]string{mail.EnvHost: c.SMTPHost, mail.EnvPort: c.SMTPPort, mail.EnvUsername: c.SMTPUsername,
+		mail.EnvPassword: c.SMTPPassword, mail.EnvFrom: c.SMTPFrom, mail.EnvSecurity: c.SMTPSecurity}
+	return mail.ConfigFromEnv(func(k string) string { return vals[k] })
+}
+
 // Validate checks the settings once, so that a typo stops the start with a
 // clear message instead of failing later.
 func (c *Config) Validate() error {
@@ -192,6 +214,9 @@ func (c *Config) Validate() error {
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, "set both IDEENMARKT_ADMIN_EMAIL and IDEENMARKT_ADMIN_PASSWORD, or neither")
+	}
+	if _, _, err := c.MailConfig(); err != nil {
+		errs = append(errs, err.Error())
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, "IDEENMARKT_SHUTDOWN_TIMEOUT must be positive")

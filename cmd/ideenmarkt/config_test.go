@@ -31,7 +31,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatalf("defaults: %v", err)
 	}
 	want := Config{HTTPAddr: ":8080", DataDir: "./data", Migrate: true, SessionTTL: 12 * time.Hour,
-		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text"}
+		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text", SMTPSecurity: "starttls"}
 	if c != want {
 		t.Fatalf("defaults =\n%+v\nwant\n%+v", c, want)
 	}
@@ -226,4 +226,32 @@ func TestConfigCommand(t *testing.T) {
 			t.Errorf("want the e-mail shown and three secrets as (set):\n%s", out.String())
 		}
 	})
+}
+
+// A mail server is optional; when one is set, a wrong setting stops the
+// start with the setting's name instead of failing at the first mail.
+func TestConfigMail(t *testing.T) {
+	c, _, err := LoadConfig(nil, fakeEnv(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := c.MailConfig(); ok || err != nil {
+		t.Errorf("no SMTP_HOST: ok %v, err %v; want not configured", ok, err)
+	}
+	c, _, err = LoadConfig(nil, fakeEnv(map[string]string{"IDEENMARKT_SMTP_HOST": "mail.stadt.example", "IDEENMARKT_SMTP_FROM": "Ideenmarkt <noreply@stadt.example>"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, ok, err := c.MailConfig(); !ok || err != nil || cfg.Host != "mail.stadt.example" || cfg.Security != "starttls" {
+		t.Errorf("configured: %+v, ok %v, err %v", cfg, ok, err)
+	}
+	for name, env := range map[string]map[string]string{
+		"no sender":                {"IDEENMARKT_SMTP_HOST": "mail.stadt.example"},
+		"port not a number":        {"IDEENMARKT_SMTP_HOST": "mail.stadt.example", "IDEENMARKT_SMTP_FROM": "a@stadt.example", "IDEENMARKT_SMTP_PORT": "abc"},
+		"plain text to a far host": {"IDEENMARKT_SMTP_HOST": "mail.stadt.example", "IDEENMARKT_SMTP_FROM": "a@stadt.example", "IDEENMARKT_SMTP_SECURITY": "none"},
+	} {
+		if _, _, err := LoadConfig(nil, fakeEnv(env), nil); err == nil || !strings.Contains(err.Error(), "SMTP") {
+			t.Errorf("%s: err = %v, want one naming the SMTP settings", name, err)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"ideenmarkt/backend"
 	"ideenmarkt/backend/indexer"
 	"ideenmarkt/backend/live"
+	"ideenmarkt/backend/mail"
 	"ideenmarkt/backend/postgres"
 	"ideenmarkt/backend/sqlite"
 	"ideenmarkt/backend/web"
@@ -114,6 +115,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.HTTPAddr, err)
 	}
 	m.listener = ln
+	m.App.PublicURL = m.Config.BaseURL
+	if m.App.PublicURL == "" {
+		m.App.PublicURL = m.URL() // local use: links in mails point here
+	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.Server.Fiber().Listener(ln) }()
 
@@ -122,6 +127,10 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.cleanSessions(bg)
 	go m.Hub.Run(bg)
 	go feed.Run(bg)
+	go m.App.RunRegistrationSweep(bg, time.Minute, m.Log)
+	if err := m.startMail(bg); err != nil {
+		return err
+	}
 	m.indexerDone = make(chan struct{})
 	go func() {
 		defer close(m.indexerDone)
@@ -260,4 +269,30 @@ func registerLiveMetrics(reg *prometheus.Registry, hub *live.Hub) {
 	counter("ideenmarkt_live_messages_total", "Messages pushed to clients (snapshots, updates, heartbeats).", func(s live.Stats) float64 { return float64(s.MessagesSent) })
 	counter("ideenmarkt_live_slow_disconnects_total", "Clients disconnected for falling behind.", func(s live.Stats) float64 { return float64(s.SlowDisconnects) })
 	counter("ideenmarkt_live_publishes_total", "Topic states published to the hub.", func(s live.Stats) float64 { return float64(s.Publishes) })
+}
+
+// startMail runs the mail worker when a mail server is configured; without
+// one, registration mails wait in the outbox and the log says so once.
+func (m *Main) startMail(ctx context.Context) error {
+	cfg, ok, err := m.Config.MailConfig()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		m.Log.Warn("no mail server configured (IDEENMARKT_SMTP_HOST): registration e-mails wait in the database until one is set")
+		return nil
+	}
+	sender, err := mail.NewSender(cfg)
+	if err != nil {
+		return err
+	}
+	w := &mail.Worker{Store: m.Store, Sender: sender, Log: m.Log}
+	// Every registration change that queues a mail is a change-feed entry,
+	// so the feed's notifications wake the worker.
+	wake, cancel := m.Store.Subscribe()
+	go func() {
+		defer cancel()
+		w.Run(ctx, wake)
+	}()
+	return nil
 }
