@@ -65,6 +65,15 @@ describe('matchRoute', () => {
     ['/present/sessions/x', { name: 'notFound' }],
     ['/present/rounds/7', { name: 'notFound' }],
     ['/present', { name: 'notFound' }],
+    ['/c/tag-der-ideen/anmelden', { name: 'register', slug: 'tag-der-ideen' }],
+    ['/c/tag-der-ideen/anmeldungen/', { name: 'registrations', slug: 'tag-der-ideen' }],
+    ['/c/tag-der-ideen/einlass', { name: 'door', slug: 'tag-der-ideen' }],
+    ['/conferences/tag-der-ideen/einlass', { name: 'door', slug: 'tag-der-ideen' }],
+    ['/r/Zm9v_YmFy-YmF6', { name: 'registration', token: 'Zm9v_YmFy-YmF6' }],
+    ['/r/Zm9vYmFy/', { name: 'registration', token: 'Zm9vYmFy' }],
+    ['/r/', { name: 'notFound' }],
+    ['/r/a%2Fb', { name: 'notFound' }],
+    ['/r/abc/edit', { name: 'notFound' }],
   ];
   for (const [path, want] of cases) {
     it(`${JSON.stringify(path)} → ${want.name}`, () => {

@@ -22,6 +22,10 @@ export type Route =
   | { name: 'agenda'; slug: string }
   | { name: 'newSession'; slug: string }
   | { name: 'outcomes'; slug: string }
+  | { name: 'register'; slug: string }
+  | { name: 'registrations'; slug: string }
+  | { name: 'door'; slug: string }
+  | { name: 'registration'; token: string }
   | { name: 'idea'; id: number }
   | { name: 'editIdea'; id: number }
   | { name: 'session'; id: number }
@@ -54,6 +58,9 @@ const conferencePages: Record<string, SlugRouteName> = {
   '/sessions': 'agenda',
   '/sessions/new': 'newSession',
   '/outcomes': 'outcomes',
+  '/anmelden': 'register',
+  '/anmeldungen': 'registrations',
+  '/einlass': 'door',
 };
 
 type IdRouteName = Extract<Route, { id: number }>['name'];
@@ -89,6 +96,9 @@ export function matchRoute(pathname: string): Route {
       if (name) return { name, slug };
     }
   }
+  // A registration's personal page: the link's token (base64url) is the key.
+  const r = /^\/r\/([A-Za-z0-9_-]{1,100})$/.exec(path);
+  if (r?.[1]) return { name: 'registration', token: r[1] };
   // Ids are positive integers without leading zeros.
   for (const [pattern, name] of idPages) {
     const m = pattern.exec(path);
