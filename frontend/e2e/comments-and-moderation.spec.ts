@@ -162,7 +162,14 @@ test.describe('as organiser', () => {
     await page.goto(`/c/${c.slug}`);
     await ready(page, c.title);
     const manage = page.getByRole('navigation', { name: 'Verwaltung' });
-    await expect(manage.getByRole('link')).toHaveText(['Moderation', 'Teilnehmende und Einladungen', 'Ideen importieren', 'Protokoll']);
+    await expect(manage.getByRole('link')).toHaveText([
+      'Moderation',
+      'Einlass',
+      'Anmeldungen',
+      'Teilnehmende und Einladungen',
+      'Ideen importieren',
+      'Protokoll',
+    ]);
     await manage.getByRole('link', { name: 'Moderation' }).click();
     await ready(page, 'Moderation');
     await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
@@ -272,7 +279,7 @@ test.describe('as organiser', () => {
     await alex.goto(`/c/${c.slug}`);
     await ready(alex, c.title);
     const alexManage = alex.getByRole('navigation', { name: 'Verwaltung' });
-    await expect(alexManage.getByRole('link')).toHaveText(['Moderation']);
+    await expect(alexManage.getByRole('link')).toHaveText(['Moderation', 'Einlass']);
     await alexManage.getByRole('link', { name: 'Moderation' }).click();
     await ready(alex, 'Moderation');
     await expect(alex.getByText('Alles erledigt: Es gibt nichts zu prüfen.')).toBeVisible();
