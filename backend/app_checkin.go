@@ -114,6 +114,11 @@ func (a *App) CheckIn(ctx context.Context, actor Actor, slug string, in CheckInI
 			return err
 		}
 		res.Registration = cur
+		counts, err := tx.Counts()
+		if err != nil {
+			return err
+		}
+		res.Headcount = counts.CheckedIn
 		if cur.CheckedInAt != nil {
 			res.AlreadyCheckedIn = true
 			return nil
@@ -121,24 +126,16 @@ func (a *App) CheckIn(ctx context.Context, actor Actor, slug string, in CheckInI
 		if err := admissible(cur); err != nil {
 			return err
 		}
-		counts, err := tx.Counts()
-		if err != nil {
-			return err
-		}
 		if settings.VenueLimit > 0 && counts.CheckedIn >= settings.VenueLimit {
 			return venueFull(settings.VenueLimit)
 		}
 		cur.CheckedInAt, cur.CheckInDoor, cur.UpdatedAt = &now, door, now
+		res.Headcount++
 		return tx.Update(cur)
 	})
 	if err != nil {
 		return nil, err
 	}
-	counts, err := a.Store.CountRegistrations(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	res.Headcount = counts.CheckedIn
 	return res, nil
 }
 
@@ -207,7 +204,7 @@ func (a *App) WalkIn(ctx context.Context, actor Actor, slug string, in Registrat
 	// A double submit first: its address is registered, by the first one.
 	if in.RequestKey != "" {
 		if r, err := a.Store.FindRegistrationByRequest(ctx, c.ID, in.RequestKey); err == nil {
-			return a.walkInResult(ctx, c, r, true, "")
+			return a.repeatedWalkIn(ctx, c, r)
 		} else if ErrorCode(err) != ENOTFOUND {
 			return nil, err
 		}
@@ -229,6 +226,7 @@ func (a *App) WalkIn(ctx context.Context, actor Actor, slug string, in Registrat
 	r := &Registration{ConferenceID: c.ID, TokenHash: HashToken(token), TicketCode: NewTicketCode(), RequestKey: in.RequestKey,
 		Name: in.Name, Email: in.Email, Department: in.Department, Accessibility: in.Accessibility, Locale: in.Locale,
 		Status: RegistrationConfirmed, WalkIn: true, CreatedAt: now, ConfirmedAt: &now, CheckedInAt: &now, CheckInDoor: door, UpdatedAt: now}
+	res := &CheckInResult{Registration: r, VenueLimit: settings.VenueLimit, Link: strings.TrimRight(a.PublicURL, "/") + "/r/" + token}
 	err = a.Store.ChangeRegistrations(ctx, c.ID, func(tx RegistrationTx) error {
 		counts, err := tx.Counts()
 		if err != nil {
@@ -237,6 +235,7 @@ func (a *App) WalkIn(ctx context.Context, actor Actor, slug string, in Registrat
 		if settings.VenueLimit > 0 && counts.CheckedIn >= settings.VenueLimit {
 			return venueFull(settings.VenueLimit)
 		}
+		res.Headcount = counts.CheckedIn + 1
 		if err := tx.Create(r); err != nil {
 			return err
 		}
@@ -248,10 +247,12 @@ func (a *App) WalkIn(ctx context.Context, actor Actor, slug string, in Registrat
 	if err != nil {
 		return nil, err
 	}
-	return a.walkInResult(ctx, c, r, false, token)
+	return res, nil
 }
 
-func (a *App) walkInResult(ctx context.Context, c *Conference, r *Registration, again bool, token string) (*CheckInResult, error) {
+// repeatedWalkIn answers a walk-in form sent again: the first one's
+// registration, already checked in (its link was shown once).
+func (a *App) repeatedWalkIn(ctx context.Context, c *Conference, r *Registration) (*CheckInResult, error) {
 	settings, err := a.registrationSettings(ctx, c)
 	if err != nil {
 		return nil, err
@@ -260,11 +261,7 @@ func (a *App) walkInResult(ctx context.Context, c *Conference, r *Registration, 
 	if err != nil {
 		return nil, err
 	}
-	res := &CheckInResult{Registration: r, AlreadyCheckedIn: again, Headcount: counts.CheckedIn, VenueLimit: settings.VenueLimit}
-	if token != "" {
-		res.Link = strings.TrimRight(a.PublicURL, "/") + "/r/" + token
-	}
-	return res, nil
+	return &CheckInResult{Registration: r, AlreadyCheckedIn: true, Headcount: counts.CheckedIn, VenueLimit: settings.VenueLimit}, nil
 }
 
 // liveDoor is the door topic's payload: the live headcount.
@@ -276,15 +273,21 @@ type liveDoor struct {
 	Expected   Attendance `json:"expected"`
 }
 
+// doorPayload is recomputed on every registration change while a door
+// page follows the topic, so it reads only the settings and the counts.
 func (a *App) doorPayload(ctx context.Context, conferenceID int64) (any, error) {
 	c, err := a.Store.FindConferenceByID(ctx, conferenceID)
 	if err != nil {
 		return nil, err
 	}
-	d, err := a.dashboard(ctx, c)
+	settings, err := a.registrationSettings(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	return liveDoor{CheckedIn: d.Counts.CheckedIn, WalkIns: d.Counts.WalkIns, Confirmed: d.Counts.Confirmed,
-		VenueLimit: d.Settings.VenueLimit, Expected: d.Attendance}, nil
+	counts, err := a.Store.CountRegistrations(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return liveDoor{CheckedIn: counts.CheckedIn, WalkIns: counts.WalkIns, Confirmed: counts.Confirmed,
+		VenueLimit: settings.VenueLimit, Expected: expectedAttendance(counts, settings.NoShowRate)}, nil
 }

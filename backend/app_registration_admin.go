@@ -124,14 +124,19 @@ func (a *App) dashboard(ctx context.Context, c *Conference) (*RegistrationDashbo
 	if err != nil {
 		return nil, err
 	}
-	// Walk-ins are confirmed and checked in: certain, not expected.
 	booked := counts.Confirmed - counts.WalkIns
 	d := &RegistrationDashboard{Settings: *sv, Counts: counts,
-		Attendance: ExpectedAttendance(booked, counts.WalkIns, sv.NoShowRate),
+		Attendance: expectedAttendance(counts, sv.NoShowRate),
 		FreePlaces: max(0, sv.ConfirmLimit-counts.Held()),
 		NoShows:    max(0, booked-(counts.CheckedIn-counts.WalkIns)),
 	}
 	return d, nil
+}
+
+// expectedAttendance is ExpectedAttendance of a conference's counts:
+// walk-ins are confirmed and checked in, so certain, not expected.
+func expectedAttendance(counts RegistrationCounts, rate float64) Attendance {
+	return ExpectedAttendance(counts.Confirmed-counts.WalkIns, counts.WalkIns, rate)
 }
 
 // ListRegistrations returns registrations for the organisers' list, or for

@@ -57,6 +57,13 @@ func (a *App) RunRegistrationSweep(ctx context.Context, every time.Duration, log
 }
 
 func (a *App) expireOffers(ctx context.Context, c *Conference, s *RegistrationSettings) error {
+	// A read first: most conferences have no open offer most minutes, and
+	// a write transaction per conference per minute would take the write
+	// lock for nothing.
+	counts, err := a.Store.CountRegistrations(ctx, c.ID)
+	if err != nil || counts.Offered == 0 {
+		return err
+	}
 	now := a.now()
 	return a.Store.ChangeRegistrations(ctx, c.ID, func(tx RegistrationTx) error {
 		expired, err := tx.ExpiredOffers(now)
