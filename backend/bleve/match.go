@@ -99,7 +99,9 @@ type scores struct {
 }
 
 // scoresPool keeps the arrays between searches: they are as long as a
-// segment has documents, and clearing new ones cost more than scoring.
+// segment has documents, so fresh ones would cost allocation and zeroing in
+// proportion to the index, not to the matches; reused ones are reset only
+// where a search touched them.
 var scoresPool = sync.Pool{New: func() any { return new(scores) }}
 
 func getScores(n int) *scores {
